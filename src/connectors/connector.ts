@@ -1,0 +1,81 @@
+import type { z } from 'zod'
+import type { Secret } from '../config/secret.js'
+
+/** Failure reasons a connector may report; nothing else is thrown by a connector. */
+export const CONNECTOR_FAILURES = ['unreachable', 'rejected', 'conflict', 'not-found'] as const
+export type ConnectorFailure = (typeof CONNECTOR_FAILURES)[number]
+
+export class ConnectorError extends Error {
+  readonly reason: ConnectorFailure
+  readonly retryable: boolean
+  constructor(reason: ConnectorFailure, message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ConnectorError'
+    this.reason = reason
+    this.retryable = options.retryable
+  }
+}
+
+/** What a connector needs to know about the grant it issues for. */
+export interface GrantSpec {
+  grantId: string
+  /** Target-side name derived from the grant id. */
+  targetName: string
+  subjectId: string
+  entitlementId: string
+  /** The catalog entitlement's connector parameters, already validated by `paramsSchema`. */
+  params: Record<string, unknown>
+  startsAt: Date
+  expiresAt: Date
+}
+
+export interface IssueResult {
+  handle: Record<string, unknown>
+  credential: Secret
+  expiresAt: Date
+  instructions?: string
+}
+
+export interface OperationOptions {
+  signal: AbortSignal
+}
+
+/** Live state of an issued credential on the target. */
+export type Liveness = 'live' | 'gone'
+
+export interface ConnectorInstance {
+  /** Idempotent by grant id: a retry finds or replaces its own earlier attempt. */
+  issue(grant: GrantSpec, options: OperationOptions): Promise<IssueResult>
+  /** Idempotent and best-effort: "already gone" is success. */
+  revoke(handle: Record<string, unknown>, options: OperationOptions): Promise<void>
+  inspect?(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
+  verifyConfig?(options: OperationOptions): Promise<void>
+  close(): Promise<void>
+}
+
+/** Narrow services the host lends a connector; connectors import nothing from app/storage/http. */
+export interface ConnectorDeps {
+  now(): Date
+  newId(prefix: string): string
+  /** Small durable key-value space private to this target (keys, revocation lists). */
+  state: ConnectorStateStore
+}
+
+export interface ConnectorStateStore {
+  get(key: string): Promise<string | null>
+  put(key: string, value: string): Promise<void>
+  /** Insert only if absent; returns the value now stored. */
+  putIfAbsent(key: string, value: string): Promise<string>
+}
+
+export interface ConnectorDefinition<Config = unknown, Params = unknown> {
+  kind: string
+  version: string
+  /** Whether revoke removes access at once, or access ends only when the credential expires. */
+  revocation: 'immediate' | 'expiry-only'
+  /** Target configuration; secret fields parse to `Secret`. */
+  configSchema: z.ZodType<Config>
+  /** What a catalog entitlement may ask of this target (scopes, role, principals). */
+  paramsSchema: z.ZodType<Params>
+  create(config: Config, deps: ConnectorDeps): ConnectorInstance
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto'
+import { canonicalJson } from './canonical-json.js'
+
+export const AUDIT_EVENT_TYPES = [
+  'identity.created',
+  'identity.updated',
+  'token.created',
+  'token.revoked',
+  'catalog.synced',
+  'policy.loaded',
+  'request.submitted',
+  'request.denied_by_policy',
+  'request.approved',
+  'request.denied',
+  'request.cancelled',
+  'request.lapsed',
+  'review.recorded',
+  'review.rejected',
+  'grant.scheduled',
+  'grant.issuing',
+  'grant.issue_failed',
+  'grant.activated',
+  'grant.activation_denied',
+  'grant.credential_retrieved',
+  'grant.revocation_requested',
+  'grant.revoking',
+  'grant.revoke_failed',
+  'grant.revoked',
+  'grant.irrevocable',
+  'grant.completed',
+  'audit.checkpoint',
+] as const
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number]
+
+/** What a use case records: who did what to which thing. Never carries a secret. */
+export interface AuditEventInput {
+  type: AuditEventType
+  /** Identity id, or `system:<component>` for the engine itself. */
+  actor: string
+  requestId?: string | null
+  grantId?: string | null
+  data: Record<string, unknown>
+}
+
+/** A stored audit event: gapless sequence, hash-chained over its canonical encoding. */
+export interface AuditEvent {
+  seq: number
+  id: string
+  at: Date
+  type: AuditEventType
+  actor: string
+  requestId: string | null
+  grantId: string | null
+  data: Record<string, unknown>
+  prevHash: string
+  hash: string
+}
+
+export const GENESIS_HASH = '0'.repeat(64)
+
+/** The hash of an event covers everything but the hash itself, chained to its predecessor. */
+export function hashAuditEvent(event: Omit<AuditEvent, 'hash'>): string {
+  const body = canonicalJson({
+    seq: event.seq,
+    id: event.id,
+    at: event.at,
+    type: event.type,
+    actor: event.actor,
+    requestId: event.requestId,
+    grantId: event.grantId,
+    data: event.data,
+    prevHash: event.prevHash,
+  })
+  return createHash('sha256').update(body).digest('hex')
+}
+
+export type ChainCheck =
+  | { ok: true; count: number; lastSeq: number; lastHash: string }
+  | { ok: false; firstBadSeq: number; reason: string }
+
+/**
+ * Verifies a contiguous run of events. `start` is the (seq, hash) the run must follow; the
+ * genesis by default. Detects edits (hash), reorders and gaps (seq), and splices (prevHash).
+ */
+export function verifyAuditChain(
+  events: Iterable<AuditEvent>,
+  start: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+): ChainCheck {
+  let prev = start
+  let count = 0
+  for (const e of events) {
+    if (e.seq !== prev.seq + 1) {
+      return { ok: false, firstBadSeq: e.seq, reason: `expected seq ${prev.seq + 1}` }
+    }
+    if (e.prevHash !== prev.hash) {
+      return { ok: false, firstBadSeq: e.seq, reason: 'prevHash does not match predecessor' }
+    }
+    if (hashAuditEvent(e) !== e.hash) {
+      return { ok: false, firstBadSeq: e.seq, reason: 'content does not match its hash' }
+    }
+    prev = { seq: e.seq, hash: e.hash }
+    count++
+  }
+  return { ok: true, count, lastSeq: prev.seq, lastHash: prev.hash }
+}
+
+/** A signed statement "the chain had this head at this time", also kept outside the database. */
+export interface AuditCheckpoint {
+  seq: number
+  hash: string
+  at: Date
+  keyId: string
+  /** base64url Ed25519 signature over checkpointPayload(). */
+  signature: string
+}
+
+export function checkpointPayload(c: Pick<AuditCheckpoint, 'seq' | 'hash' | 'at' | 'keyId'>): string {
+  return canonicalJson({ seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId })
+}

@@ -1,0 +1,94 @@
+/** Closed set of error categories; the HTTP layer maps each to one status. */
+export const ERROR_CATEGORIES = [
+  'invalid',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number]
+
+/**
+ * Every error code the product can return, with its category. docs/errors.md lists the same
+ * codes; src/domain/errors.test.ts keeps the two in sync.
+ */
+export const ERROR_CODES = {
+  'input.invalid': 'invalid',
+  'input.too_large': 'invalid',
+  'auth.missing': 'unauthenticated',
+  'auth.invalid_token': 'unauthenticated',
+  'auth.forbidden': 'forbidden',
+  'identity.not_found': 'not_found',
+  'identity.inactive': 'forbidden',
+  'identity.exists': 'conflict',
+  'identity.owner_required': 'invalid',
+  'catalog.not_found': 'not_found',
+  'catalog.invalid': 'invalid',
+  'target.not_found': 'not_found',
+  'request.not_found': 'not_found',
+  'request.not_pending': 'conflict',
+  'request.denied_by_policy': 'forbidden',
+  'request.subject_not_allowed': 'forbidden',
+  'request.ticket_required': 'invalid',
+  'request.duration_invalid': 'invalid',
+  'request.concurrent_update': 'conflict',
+  'review.self_review_forbidden': 'forbidden',
+  'review.subject_review_forbidden': 'forbidden',
+  'review.owned_nhi_review_forbidden': 'forbidden',
+  'review.reviewer_not_human': 'forbidden',
+  'review.not_eligible': 'forbidden',
+  'review.digest_mismatch': 'conflict',
+  'review.duplicate': 'conflict',
+  'grant.not_found': 'not_found',
+  'grant.not_active': 'conflict',
+  'grant.concurrent_update': 'conflict',
+  'grant.credential_unavailable': 'conflict',
+  'grant.window_exceeds_policy': 'invalid',
+  'policy.invalid': 'invalid',
+  'policy.evaluation_failed': 'unavailable',
+  'connector.failed': 'unavailable',
+  'connector.unknown_kind': 'invalid',
+  'audit.write_failed': 'unavailable',
+  'audit.chain_broken': 'conflict',
+  'token.not_found': 'not_found',
+  'config.invalid': 'invalid',
+  'store.unavailable': 'unavailable',
+  'route.not_found': 'not_found',
+  'internal': 'internal',
+} as const satisfies Record<string, ErrorCategory>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export function categoryOf(code: ErrorCode): ErrorCategory {
+  return ERROR_CODES[code]
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, value)
+}
+
+/** The one error type. `message` is safe to show a user and never carries a secret. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly category: ErrorCategory
+  readonly details: Record<string, unknown> | undefined
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.category = categoryOf(code)
+    this.details = options.details
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError
+}
