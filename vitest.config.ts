@@ -8,13 +8,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts'] },
+        test: { name: 'unit', include: ['src/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           // Integration tests start servers and real processes; keep the 2-core machine calm.
           maxWorkers: 2,
         },
