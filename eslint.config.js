@@ -23,6 +23,7 @@ export default tseslint.config(
   },
   {
     files: ['src/domain/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
     rules: boundary([
       { group: ['../*', '!../domain/*'], message: 'domain imports only from src/domain' },
       { group: ['kysely', 'pg', 'better-sqlite3', 'hono', 'pino', 'jose', '@cedar-policy/*', 'ioredis'], message: 'domain is pure' },

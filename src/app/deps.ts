@@ -1,0 +1,79 @@
+import type { Target } from '../domain/catalog.js'
+import type { Grant } from '../domain/grant.js'
+import type { Clock, IdSource } from '../domain/ports.js'
+import type { Secret } from '../config/secret.js'
+import type { ConnectorDefinition, ConnectorInstance } from '../connectors/connector.js'
+import type { PolicyEngine } from '../policy/policy-engine.js'
+import type { Store } from '../storage/store.js'
+
+/** Resolves configured targets to live connector instances (cached, secret-redacted). */
+export interface ConnectorHost {
+  definition(kind: string): ConnectorDefinition
+  instanceFor(target: Target): Promise<ConnectorInstance>
+}
+
+/** Encrypts values the database must never hold in clear (issued credentials, connector keys). */
+export interface Sealer {
+  seal(plain: string): string
+  open(sealed: string): Secret
+}
+
+/** The slice of a structured logger use cases need; pino satisfies it. */
+export interface Logger {
+  info(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
+  error(obj: object, msg?: string): void
+  debug(obj: object, msg?: string): void
+}
+
+/** Tells the rest of the process about work that was just committed (after commit, never before). */
+export interface WorkSignals {
+  grantScheduled(grantId: string): void
+  grantActivated(grant: Pick<Grant, 'id' | 'expiresAt'>): void
+  revocationRequested(grantId: string): void
+  grantIrrevocable(grant: Pick<Grant, 'id' | 'connectorKind'>): void
+}
+
+export interface RetrySettings {
+  maxAttempts: number
+  baseMs: number
+  capMs: number
+}
+
+export interface LifecycleSettings {
+  /** How long a pending request waits for reviews before it lapses. */
+  reviewTtlSeconds: number
+  issue: RetrySettings
+  revoke: RetrySettings
+  /** How long a claimed issuance or revocation is reserved for the worker that claimed it. */
+  leaseMs: number
+  /** How often an irrevocable grant is tried again. */
+  irrevocableRetryMs: number
+  /** Timeout for one connector call. */
+  connectorTimeoutMs: number
+  /** Members of this group administer Hourglass. */
+  adminGroup: string
+  /** Identifies this process in leases. */
+  workerId: string
+}
+
+export interface AppDeps {
+  store: Store
+  policy: PolicyEngine
+  clock: Clock
+  ids: IdSource
+  /** Uniform random in [0, 1) for jitter; faked in tests. */
+  random(): number
+  connectors: ConnectorHost
+  sealer: Sealer
+  log: Logger
+  signals: WorkSignals
+  settings: LifecycleSettings
+}
+
+export const NO_SIGNALS: WorkSignals = {
+  grantScheduled: () => undefined,
+  grantActivated: () => undefined,
+  revocationRequested: () => undefined,
+  grantIrrevocable: () => undefined,
+}

@@ -1,0 +1,54 @@
+import type { AccessRequest } from '../domain/access-request.js'
+import type { AuditEventInput } from '../domain/audit-event.js'
+import type { Entitlement, Target } from '../domain/catalog.js'
+import { AppError } from '../domain/errors.js'
+import type { Grant } from '../domain/grant.js'
+import type { Identity } from '../domain/identity.js'
+import type { Repositories } from '../storage/store.js'
+import type { AppDeps } from './deps.js'
+
+export async function requireIdentity(repos: Repositories, id: string): Promise<Identity> {
+  const identity = await repos.identities.get(id)
+  if (!identity) throw new AppError('identity.not_found', `No identity ${JSON.stringify(id)}`)
+  return identity
+}
+
+export async function requireEntitlement(repos: Repositories, id: string): Promise<Entitlement> {
+  const entitlement = await repos.catalog.getEntitlement(id)
+  if (!entitlement) {
+    throw new AppError('catalog.not_found', `No catalog entitlement ${JSON.stringify(id)}`)
+  }
+  return entitlement
+}
+
+export async function requireTarget(repos: Repositories, id: string): Promise<Target> {
+  const target = await repos.catalog.getTarget(id)
+  if (!target) throw new AppError('target.not_found', `No target ${JSON.stringify(id)}`)
+  return target
+}
+
+export async function requireRequest(repos: Repositories, id: string): Promise<AccessRequest> {
+  const request = await repos.requests.get(id)
+  if (!request) throw new AppError('request.not_found', `No request ${JSON.stringify(id)}`)
+  return request
+}
+
+export async function requireGrant(repos: Repositories, id: string): Promise<Grant> {
+  const grant = await repos.grants.get(id)
+  if (!grant) throw new AppError('grant.not_found', `No grant ${JSON.stringify(id)}`)
+  return grant
+}
+
+/** Appends an audit event in the caller's transaction, stamped with this process's clock. */
+export async function recordAudit(
+  tx: Repositories,
+  deps: Pick<AppDeps, 'clock' | 'ids'>,
+  event: AuditEventInput,
+): Promise<void> {
+  await tx.audit.append({ ...event, id: deps.ids.newId('evt'), at: deps.clock.now() })
+}
+
+/** Whether `actor` administers Hourglass (may act on anyone's behalf for non-review actions). */
+export function isAdmin(actor: Pick<Identity, 'groups' | 'kind'>, adminGroup: string): boolean {
+  return actor.kind === 'human' && actor.groups.includes(adminGroup)
+}

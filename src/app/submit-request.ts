@@ -1,0 +1,268 @@
+import {
+  requestDigest,
+  type AccessRequest,
+  type RevocationCondition,
+} from '../domain/access-request.js'
+import type { Entitlement } from '../domain/catalog.js'
+import { AppError } from '../domain/errors.js'
+import { targetNameFor, type Grant } from '../domain/grant.js'
+import type { Identity } from '../domain/identity.js'
+import { effectiveApprovals, type Obligations } from '../domain/obligations.js'
+import type { Decision } from '../policy/policy-engine.js'
+import type { Repositories } from '../storage/store.js'
+import type { AppDeps } from './deps.js'
+import { recordAudit, requireEntitlement, requireIdentity, requireTarget } from './load.js'
+
+export interface SubmitRequestInput {
+  entitlementId: string
+  /** Defaults to the requester; otherwise an NHI the requester owns. */
+  subjectId?: string | undefined
+  justification: string
+  ticketRef?: string | null | undefined
+  durationSeconds?: number | undefined
+  revocationCondition?: RevocationCondition | undefined
+}
+
+export interface SubmitRequestResult {
+  request: AccessRequest
+  grant: Grant | null
+  decision: Decision
+}
+
+/** Submits a request: validate, decide with policy, name the reviewers, persist with audit. */
+export async function submitRequest(
+  deps: AppDeps,
+  requester: Identity,
+  input: SubmitRequestInput,
+): Promise<SubmitRequestResult> {
+  const { store, clock } = deps
+  const entitlement = await requireEntitlement(store, input.entitlementId)
+  const target = await requireTarget(store, entitlement.targetId)
+  const subject = await resolveSubject(store, requester, input.subjectId)
+  assertSubjectAllowed(entitlement, subject)
+  const durationSeconds = input.durationSeconds ?? entitlement.defaultDurationSeconds
+  if (durationSeconds > entitlement.maxDurationSeconds) {
+    throw windowError(durationSeconds, entitlement.maxDurationSeconds, 'catalog')
+  }
+  const ticketRef = input.ticketRef ?? null
+  const now = clock.now()
+  const decision = await deps.policy.decide({
+    action: 'request',
+    principal: requester,
+    entitlement,
+    target,
+    subject,
+    context: { durationSeconds, hasTicket: ticketRef !== null, now: Math.floor(now.getTime() / 1000) },
+  })
+  if (decision.allowed) assertObligationsMet(decision.obligations, durationSeconds, ticketRef)
+
+  const id = deps.ids.newId('req')
+  const fields = {
+    id,
+    requesterId: requester.id,
+    subjectId: subject.id,
+    entitlementId: entitlement.id,
+    justification: input.justification,
+    ticketRef,
+    durationSeconds,
+    revocationCondition: input.revocationCondition ?? 'expiry',
+    submittedAt: now,
+  }
+  const autoApproved = decision.allowed && effectiveApprovals(decision.obligations) === 0
+  const request: AccessRequest = {
+    ...fields,
+    state: decision.allowed ? (autoApproved ? 'approved' : 'pending') : 'denied',
+    digest: requestDigest(fields),
+    obligations: decision.obligations,
+    eligibleReviewers: decision.allowed
+      ? await nameReviewers(store, entitlement, decision.obligations, requester, subject)
+      : [],
+    policyHash: decision.policyHash,
+    reviewDeadline: new Date(now.getTime() + deps.settings.reviewTtlSeconds * 1000),
+    decidedAt: decision.allowed && !autoApproved ? null : now,
+    decisionReason: decision.allowed
+      ? autoApproved
+        ? 'auto-approved by policy'
+        : null
+      : decision.reasons.join('; ') || 'denied by policy',
+    version: 1,
+  }
+  const grant = autoApproved ? newGrant(deps, request, entitlement, target.kind, now) : null
+
+  await store.transaction(async (tx) => {
+    await tx.requests.insert(request)
+    await recordAudit(tx, deps, {
+      type: decision.allowed ? 'request.submitted' : 'request.denied_by_policy',
+      actor: requester.id,
+      requestId: id,
+      data: {
+        digest: request.digest,
+        entitlementId: entitlement.id,
+        subjectId: subject.id,
+        durationSeconds,
+        ticketRef,
+        revocationCondition: request.revocationCondition,
+        decision: decisionEvidence(decision),
+        eligibleReviewers: request.eligibleReviewers,
+      },
+    })
+    if (grant) await approveWithGrant(tx, deps, request, grant, 'system:policy')
+  })
+  deps.log.info({ requestId: id, state: request.state }, 'request submitted')
+  if (grant) deps.signals.grantScheduled(grant.id)
+  if (!decision.allowed) {
+    throw new AppError('request.denied_by_policy', request.decisionReason ?? 'denied by policy', {
+      details: { requestId: id, policyHash: decision.policyHash, reasons: decision.reasons },
+    })
+  }
+  return { request, grant, decision }
+}
+
+async function resolveSubject(
+  repos: Repositories,
+  requester: Identity,
+  subjectId: string | undefined,
+): Promise<Identity> {
+  if (subjectId === undefined || subjectId === requester.id) return requester
+  const subject = await requireIdentity(repos, subjectId)
+  if (subject.kind === 'human' || subject.ownerId !== requester.id) {
+    throw new AppError(
+      'request.subject_not_allowed',
+      'The subject must be yourself or a non-human identity you own',
+    )
+  }
+  return subject
+}
+
+function assertSubjectAllowed(entitlement: Entitlement, subject: Identity): void {
+  if (subject.kind !== 'human' && (subject.ownerId === null || !subject.purpose)) {
+    throw new AppError(
+      'identity.owner_required',
+      'A non-human identity needs a human owner and a purpose before it can hold access',
+    )
+  }
+  if (!entitlement.subjectKinds.includes(subject.kind)) {
+    throw new AppError(
+      'request.subject_not_allowed',
+      `Entitlement ${entitlement.id} cannot be granted to a ${subject.kind}`,
+    )
+  }
+}
+
+function assertObligationsMet(o: Obligations, durationSeconds: number, ticket: string | null): void {
+  if (o.maxDurationSeconds !== null && durationSeconds > o.maxDurationSeconds) {
+    throw windowError(durationSeconds, o.maxDurationSeconds, 'policy')
+  }
+  if (o.ticketRequired && ticket === null) {
+    throw new AppError('request.ticket_required', 'Policy requires a ticket reference for this entitlement')
+  }
+}
+
+function windowError(asked: number, max: number, source: 'catalog' | 'policy'): AppError {
+  return new AppError(
+    'grant.window_exceeds_policy',
+    `Requested duration ${asked}s exceeds the ${source} maximum of ${max}s`,
+    { details: { requestedSeconds: asked, maxSeconds: max, source } },
+  )
+}
+
+/**
+ * Reviewers named in advance: the owners and the members of groups the obligations name,
+ * snapshotted now so a later catalog or group edit cannot add a friendly approver (T04).
+ */
+async function nameReviewers(
+  repos: Repositories,
+  entitlement: Entitlement,
+  obligations: Obligations,
+  requester: Identity,
+  subject: Identity,
+): Promise<string[]> {
+  const members = await repos.identities.listActiveHumansInGroups(obligations.approverGroups)
+  const excluded = new Set([requester.id, subject.id, subject.ownerId])
+  const named = new Set<string>()
+  for (const id of [...entitlement.owners, ...members.map((m) => m.id)]) {
+    if (!excluded.has(id)) named.add(id)
+  }
+  return [...named].sort()
+}
+
+export function decisionEvidence(decision: Decision): Record<string, unknown> {
+  return {
+    allowed: decision.allowed,
+    policyHash: decision.policyHash,
+    determiningPolicies: decision.determiningPolicies,
+    obligations: decision.obligations,
+    reasons: decision.reasons,
+    errored: decision.errored,
+  }
+}
+
+export function newGrant(
+  deps: Pick<AppDeps, 'ids'>,
+  request: AccessRequest,
+  entitlement: Entitlement,
+  connectorKind: string,
+  now: Date,
+): Grant {
+  const id = deps.ids.newId('grt')
+  return {
+    id,
+    requestId: request.id,
+    subjectId: request.subjectId,
+    entitlementId: entitlement.id,
+    targetId: entitlement.targetId,
+    connectorKind,
+    state: 'scheduled',
+    targetName: targetNameFor(id),
+    startsAt: now,
+    // The window is fixed at approval: slow issuance shortens access, never extends it.
+    expiresAt: new Date(now.getTime() + request.durationSeconds * 1000),
+    handle: null,
+    credentialCiphertext: null,
+    credentialRetrievedAt: null,
+    issuedAt: null,
+    issueAttempts: 0,
+    revokeAttempts: 0,
+    nextAttemptAt: null,
+    lastError: null,
+    revokeReason: null,
+    revokeDueAt: null,
+    revokedAt: null,
+    revocationLagMs: null,
+    verification: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    createdAt: now,
+    version: 1,
+  }
+}
+
+/** Records the approval and schedules the grant, in the caller's transaction. */
+export async function approveWithGrant(
+  tx: Repositories,
+  deps: Pick<AppDeps, 'clock' | 'ids'>,
+  request: AccessRequest,
+  grant: Grant,
+  actor: string,
+): Promise<void> {
+  await recordAudit(tx, deps, {
+    type: 'request.approved',
+    actor,
+    requestId: request.id,
+    data: { digest: request.digest },
+  })
+  await tx.grants.insert(grant)
+  await recordAudit(tx, deps, {
+    type: 'grant.scheduled',
+    actor,
+    requestId: request.id,
+    grantId: grant.id,
+    data: {
+      entitlementId: grant.entitlementId,
+      targetId: grant.targetId,
+      connectorKind: grant.connectorKind,
+      startsAt: grant.startsAt,
+      expiresAt: grant.expiresAt,
+    },
+  })
+}

@@ -1,0 +1,85 @@
+import { createWriteStream, readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import type { AuditCheckpoint, AuditEvent } from '../../domain/audit-event.js'
+import { AppError } from '../../domain/errors.js'
+import { parseCheckpoint, parseExportedEvent, verifyExport, type VerifyReport } from '../../audit/verify-chain.js'
+import type { HourglassClient } from '../client.js'
+import { contextOf } from '../context.js'
+import { progress } from '../progress.js'
+
+const PAGE = 2000
+
+async function* fetchEvents(client: HourglassClient, after = 0): AsyncGenerator<AuditEvent[]> {
+  let cursor = after
+  for (;;) {
+    const page = await client.get<{ items: Array<AuditEvent & { at: string }>; head: { seq: number } }>('/v1/audit/events', { after: cursor, limit: PAGE })
+    if (page.items.length === 0) return
+    yield page.items.map((e) => ({ ...e, at: new Date(e.at) }))
+    cursor = page.items[page.items.length - 1]?.seq ?? cursor
+    if (cursor >= page.head.seq) return
+  }
+}
+
+function readLines(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '')
+}
+
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('export and verify the tamper-evident audit log')
+
+  audit
+    .command('export')
+    .description('write audit events as JSONL (one event per line, in sequence order)')
+    .option('-o, --out <file>', 'file to write (default: stdout)')
+    .option('--after <seq>', 'start after this sequence number', '0')
+    .action(async (o: { out?: string; after: string }, cmd: Command) => {
+      const { client } = contextOf(cmd)
+      const file = o.out ? createWriteStream(o.out, { mode: 0o600 }) : null
+      const sink: NodeJS.WritableStream = file ?? process.stdout
+      const head = await client.get<{ head: { seq: number } }>('/v1/audit/events', { after: 0, limit: 1 })
+      const bar = progress('exporting', head.head.seq)
+      for await (const page of fetchEvents(client, Number(o.after))) {
+        for (const e of page) sink.write(JSON.stringify(e) + '\n')
+        bar.tick(page.length)
+      }
+      bar.done()
+      if (file) await new Promise<void>((resolve) => file.end(resolve))
+    })
+
+  audit
+    .command('verify')
+    .description('verify the chain and its signed checkpoints (live, or an exported file offline)')
+    .option('-f, --file <events.jsonl>', 'exported events to verify offline instead of the live chain')
+    .option('-c, --checkpoints <checkpoints.jsonl>', 'checkpoint file (the copy kept outside the database)')
+    .option('-k, --public-key <pem>', 'checkpoint public key file (default: fetched from the server)')
+    .action(async (o: { file?: string; checkpoints?: string; publicKey?: string }, cmd: Command) => {
+      const { client, out } = contextOf(cmd)
+      const events: AuditEvent[] = []
+      if (o.file) {
+        for (const line of readLines(o.file)) events.push(parseExportedEvent(line))
+      } else {
+        for await (const page of fetchEvents(client)) events.push(...page)
+      }
+      let checkpoints: AuditCheckpoint[]
+      if (o.checkpoints) checkpoints = readLines(o.checkpoints).map(parseCheckpoint)
+      else if (o.file) checkpoints = []
+      else {
+        const list = await client.get<{ items: Array<AuditCheckpoint & { at: string }> }>('/v1/audit/checkpoints')
+        checkpoints = list.items.map((c) => ({ ...c, at: new Date(c.at) }))
+      }
+      const pem = o.publicKey
+        ? readFileSync(o.publicKey, 'utf8')
+        : (await client.get<{ publicKeyPem: string }>('/v1/audit/public-key')).publicKeyPem
+      const report = verifyExport(events, checkpoints, pem)
+      out.print(report, (r: VerifyReport) =>
+        r.ok
+          ? `audit chain OK: ${r.events} events up to seq ${r.lastSeq}, ${r.checkpointsChecked} signed checkpoint(s) match`
+          : `audit chain BROKEN at seq ${r.firstBadSeq}: ${r.reason}`,
+      )
+      if (!report.ok) {
+        throw new AppError('audit.chain_broken', `Audit chain broken at seq ${report.firstBadSeq}`, {
+          details: { reported: true },
+        })
+      }
+    })
+}

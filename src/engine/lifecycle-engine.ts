@@ -1,0 +1,159 @@
+import type { AppDeps, WorkSignals } from '../app/deps.js'
+import { activateGrant } from '../app/activate-grant.js'
+import { runDueWork } from '../app/reconcile-grants.js'
+import { executeRevocation } from '../app/revoke-grant.js'
+import { MinHeap } from './min-heap.js'
+
+export interface LifecycleEngineOptions {
+  /** Backstop: how often the database is swept for due work (missed timers, other nodes' grants). */
+  sweepIntervalMs: number
+  /** How far ahead expiries are loaded into the in-memory timer. */
+  horizonMs: number
+  /** Connector calls in flight at once. */
+  concurrency: number
+  /** Runs after each sweep (e.g. audit checkpoints). */
+  afterSweep?: () => Promise<void>
+}
+
+/**
+ * Fires revocations from an in-memory min-heap of due times with one timer, so lag is
+ * milliseconds rather than a poll interval; the database stays the truth: the heap is refilled
+ * from it on every sweep, and claims are compare-and-swap, so several processes never revoke
+ * one grant twice and a crashed process's grants are picked up by the others.
+ */
+export class LifecycleEngine {
+  readonly #deps: AppDeps
+  readonly #o: LifecycleEngineOptions
+  readonly #heap = new MinHeap<string>()
+  readonly #queued = new Set<string>()
+  readonly #jobs: Array<() => Promise<unknown>> = []
+  #running = 0
+  #timer: NodeJS.Timeout | null = null
+  #timerAt = Infinity
+  #sweeper: NodeJS.Timeout | null = null
+  #sweeping: Promise<void> | null = null
+  #stopped = true
+
+  constructor(deps: AppDeps, options: LifecycleEngineOptions) {
+    this.#deps = deps
+    this.#o = options
+  }
+
+  /** Signals for use cases: work committed in this process starts here without waiting for a sweep. */
+  readonly signals: WorkSignals = {
+    grantScheduled: (id) => {
+      this.#enqueue(() => activateGrant(this.#deps, id))
+    },
+    grantActivated: (grant) => {
+      this.#schedule(grant.id, grant.expiresAt.getTime())
+    },
+    revocationRequested: (id) => {
+      this.#enqueue(() => executeRevocation(this.#deps, id))
+    },
+    grantIrrevocable: () => undefined,
+  }
+
+  /** Starts the engine; overdue grants (e.g. after downtime) are revoked by the first sweep. */
+  async start(): Promise<void> {
+    this.#stopped = false
+    await this.sweep()
+    this.#sweeper = setInterval(() => {
+      void this.sweep()
+    }, this.#o.sweepIntervalMs)
+    this.#sweeper.unref()
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    if (this.#sweeper) clearInterval(this.#sweeper)
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+    await this.#sweeping
+    while (this.#running > 0) await new Promise((r) => setTimeout(r, 10))
+  }
+
+  /** One backstop pass, then reload upcoming expiries into the timer. Never runs twice at once. */
+  sweep(): Promise<void> {
+    this.#sweeping ??= this.#sweepOnce().finally(() => {
+      this.#sweeping = null
+    })
+    return this.#sweeping
+  }
+
+  async #sweepOnce(): Promise<void> {
+    const { deps } = { deps: this.#deps }
+    try {
+      await runDueWork(deps)
+      const until = new Date(deps.clock.now().getTime() + this.#o.horizonMs)
+      for (const g of await deps.store.grants.listExpiringBefore(until, 50_000)) {
+        this.#schedule(g.id, g.expiresAt.getTime())
+      }
+      await this.#o.afterSweep?.()
+    } catch (error) {
+      deps.log.error({ err: error }, 'lifecycle sweep failed')
+    }
+  }
+
+  #schedule(grantId: string, at: number): void {
+    if (this.#stopped || this.#queued.has(grantId)) return
+    if (at > this.#deps.clock.now().getTime() + this.#o.horizonMs) return
+    this.#queued.add(grantId)
+    this.#heap.push(at, grantId)
+    if (at < this.#timerAt) this.#arm()
+  }
+
+  #arm(): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    const next = this.#heap.peek()
+    if (!next || this.#stopped) {
+      this.#timer = null
+      this.#timerAt = Infinity
+      return
+    }
+    this.#timerAt = next.at
+    const delay = Math.max(0, next.at - Date.now())
+    this.#timer = setTimeout(() => {
+      this.#fire()
+    }, Math.min(delay, 2 ** 31 - 1))
+    this.#timer.unref()
+  }
+
+  #fire(): void {
+    this.#timer = null
+    this.#timerAt = Infinity
+    const now = this.#deps.clock.now().getTime()
+    for (let top = this.#heap.peek(); top && top.at <= now; top = this.#heap.peek()) {
+      this.#heap.pop()
+      const id = top.value
+      this.#enqueue(async () => {
+        try {
+          await executeRevocation(this.#deps, id)
+        } finally {
+          this.#queued.delete(id)
+        }
+      })
+    }
+    this.#arm()
+  }
+
+  #enqueue(job: () => Promise<unknown>): void {
+    this.#jobs.push(job)
+    this.#drain()
+  }
+
+  #drain(): void {
+    while (this.#running < this.#o.concurrency && this.#jobs.length > 0) {
+      const job = this.#jobs.shift()
+      if (!job) break
+      this.#running++
+      job()
+        .catch((error: unknown) => {
+          this.#deps.log.error({ err: error }, 'lifecycle job failed')
+        })
+        .finally(() => {
+          this.#running--
+          this.#drain()
+        })
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { AppDeps } from '../app/deps.js'
+import type { Secret } from '../config/secret.js'
+import type { Identity } from '../domain/identity.js'
+
+/** What the HTTP layer needs beyond the use cases' dependencies. main/ wires it. */
+export interface HttpDeps extends AppDeps {
+  /** Resolves an Authorization header to an active identity or throws an auth AppError. */
+  authenticate(authorization: string | undefined): Promise<Identity>
+  /** Public key (SPKI PEM) that verifies audit checkpoints, for offline verification. */
+  auditPublicKeyPem: string
+  /** The jwt connector's public endpoints, per target. */
+  jwt: {
+    jwks(targetId: string): Promise<{ keys: object[] }>
+    introspect(token: string): Promise<Record<string, unknown>>
+  }
+  /** Extra readiness checks beyond the database (e.g. policy bundle loaded). */
+  ready(): Promise<void>
+  version: string
+  /** Makes a fresh API token and its hash (the token is shown once, only the hash is kept). */
+  newApiToken(): { token: Secret; tokenHash: string }
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod'
+import { defineRoute } from '../route.js'
+
+export const healthRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process is up',
+    tag: 'operations',
+    auth: 'none',
+    response: z.object({ status: z.literal('ok') }),
+    handler: () => Promise.resolve({ status: 'ok' }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: database reachable and policy bundle loaded',
+    tag: 'operations',
+    auth: 'none',
+    response: z.object({ status: z.literal('ready'), policyHash: z.string(), engine: z.string() }),
+    handler: async ({ deps }) => {
+      await deps.store.ping()
+      await deps.ready()
+      return { status: 'ready', policyHash: deps.policy.policyHash(), engine: deps.store.engine }
+    },
+  }),
+]

@@ -1,0 +1,97 @@
+import type { AccessRequest } from '../domain/access-request.js'
+import type { Entitlement } from '../domain/catalog.js'
+import type { Grant } from '../domain/grant.js'
+import type { Identity } from '../domain/identity.js'
+import type { Review } from '../domain/review.js'
+
+/** What the API shows of a grant: never the sealed credential, only whether it awaits pickup. */
+export function grantView(g: Grant) {
+  return {
+    id: g.id,
+    requestId: g.requestId,
+    subjectId: g.subjectId,
+    entitlementId: g.entitlementId,
+    targetId: g.targetId,
+    connectorKind: g.connectorKind,
+    state: g.state,
+    targetName: g.targetName,
+    startsAt: g.startsAt,
+    expiresAt: g.expiresAt,
+    issuedAt: g.issuedAt,
+    credentialAvailable: g.credentialCiphertext !== null,
+    credentialRetrievedAt: g.credentialRetrievedAt,
+    issueAttempts: g.issueAttempts,
+    revokeAttempts: g.revokeAttempts,
+    nextAttemptAt: g.nextAttemptAt,
+    lastError: g.lastError,
+    revokeReason: g.revokeReason,
+    revokeDueAt: g.revokeDueAt,
+    revokedAt: g.revokedAt,
+    revocationLagMs: g.revocationLagMs,
+    verification: g.verification,
+  }
+}
+
+export function requestView(r: AccessRequest, reviews?: readonly Review[]) {
+  return {
+    id: r.id,
+    state: r.state,
+    requesterId: r.requesterId,
+    subjectId: r.subjectId,
+    entitlementId: r.entitlementId,
+    justification: r.justification,
+    ticketRef: r.ticketRef,
+    durationSeconds: r.durationSeconds,
+    revocationCondition: r.revocationCondition,
+    submittedAt: r.submittedAt,
+    digest: r.digest,
+    obligations: r.obligations,
+    eligibleReviewers: r.eligibleReviewers,
+    policyHash: r.policyHash,
+    reviewDeadline: r.reviewDeadline,
+    decidedAt: r.decidedAt,
+    decisionReason: r.decisionReason,
+    ...(reviews ? { reviews: reviews.map(reviewView) } : {}),
+  }
+}
+
+export function reviewView(r: Review) {
+  return {
+    id: r.id,
+    reviewerId: r.reviewerId,
+    verdict: r.verdict,
+    comment: r.comment,
+    requestDigest: r.requestDigest,
+    reviewerIsOwner: r.reviewerIsOwner,
+    createdAt: r.createdAt,
+  }
+}
+
+export function identityView(i: Identity) {
+  return {
+    id: i.id,
+    kind: i.kind,
+    displayName: i.displayName,
+    email: i.email,
+    status: i.status,
+    groups: i.groups,
+    ownerId: i.ownerId,
+    purpose: i.purpose,
+  }
+}
+
+export function entitlementView(e: Entitlement, targetKind: string | null) {
+  return {
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    targetId: e.targetId,
+    targetKind,
+    riskTier: e.riskTier,
+    owners: e.owners,
+    defaultDurationSeconds: e.defaultDurationSeconds,
+    maxDurationSeconds: e.maxDurationSeconds,
+    subjectKinds: e.subjectKinds,
+    params: e.params,
+  }
+}

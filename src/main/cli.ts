@@ -1,0 +1,128 @@
+import { statSync } from 'node:fs'
+import path from 'node:path'
+import { Command } from 'commander'
+import { registerAdminCommands } from '../cli/commands/admin-commands.js'
+import { registerAuditCommands } from '../cli/commands/audit-commands.js'
+import { registerGrantCommands } from '../cli/commands/grant-commands.js'
+import { registerRequestCommands } from '../cli/commands/request-commands.js'
+import { DEFAULT_SERVER } from '../cli/context.js'
+import { reportError } from '../cli/output.js'
+import { loadConfig, PACKAGE_ROOT } from '../config/load.js'
+import { AppError } from '../domain/errors.js'
+import { createRootLogger } from '../observability/logger.js'
+import { createCedarPolicyEngine } from '../policy/cedar/index.js'
+import { loadPolicyTestDir, loadPolicyTestFile } from '../policy/cedar/policy-test-cases.js'
+import { formatPolicyTestResults, runPolicyTests } from '../policy/cedar/policy-test-runner.js'
+import { initDataDir, isInitialized } from './init.js'
+import { startServer } from './server.js'
+import { PACKAGE_VERSION } from './version.js'
+
+/** EX_CONFIG from sysexits: the configuration is wrong; never start half-configured. */
+const EXIT_CONFIG = 78
+
+function printTokens(tokens: Record<string, string>): void {
+  const ids = Object.keys(tokens)
+  if (ids.length === 0) return
+  process.stdout.write('\nSample API tokens (shown once; keep them safe):\n')
+  for (const id of ids) process.stdout.write(`  ${id.padEnd(12)} ${tokens[id] ?? ''}\n`)
+  process.stdout.write(`\nTry: HOURGLASS_TOKEN=<alice's token> hourglass catalog\n\n`)
+}
+
+function buildProgram(): Command {
+  const program = new Command('hourglass')
+    .description('Just-in-time access: requests decided by policy, reviewed, issued and revoked on real targets')
+    .version(PACKAGE_VERSION)
+    .option('--server <url>', `API base URL (env HOURGLASS_URL, default ${DEFAULT_SERVER})`)
+    .option('--token <token>', 'API token or OIDC access token (env HOURGLASS_TOKEN)')
+    .option('--config <file>', 'server config file (JSON) for local commands')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+
+  program
+    .command('init')
+    .description('create the data directory, keys, database and sample identities (prints their tokens once)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { config: file } = cmd.optsWithGlobals<{ config?: string }>()
+      const log = createRootLogger({ level: 'warn' })
+      const result = await initDataDir({ configFile: file }, log)
+      process.stdout.write(`${result.created ? 'initialised' : 'already initialised'}: ${result.dataDir}\n`)
+      printTokens(result.tokens)
+    })
+
+  program
+    .command('serve')
+    .description('run the API server and the lifecycle engine (initialises the data directory on first run)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { config: file } = cmd.optsWithGlobals<{ config?: string }>()
+      const warnLog = createRootLogger({ level: 'warn' })
+      const probe = path.resolve(process.env.HOURGLASS_DATA_DIR ?? '.hourglass')
+      if (!file && !isInitialized(probe)) {
+        const result = await initDataDir({}, warnLog)
+        process.stdout.write(`initialised ${result.dataDir}\n`)
+        printTokens(result.tokens)
+      }
+      const config = loadConfig({ file })
+      const log = createRootLogger({ level: config.log.level })
+      const server = await startServer(config, log)
+      process.stdout.write(`hourglass listening on ${server.url}\n`)
+      const shutdown = () => {
+        void server.stop().then(() => process.exit(0))
+      }
+      process.once('SIGINT', shutdown)
+      process.once('SIGTERM', shutdown)
+    })
+
+  program
+    .command('config-check')
+    .alias('config')
+    .description('print the effective configuration with secrets redacted')
+    .action((_o: unknown, cmd: Command) => {
+      const { config: file } = cmd.optsWithGlobals<{ config?: string }>()
+      process.stdout.write(JSON.stringify(loadConfig({ file }), null, 2) + '\n')
+    })
+
+  const policy = program.command('policy').description('validate and test Cedar policies locally')
+  policy
+    .command('validate [dir]')
+    .description('strictly validate a policy directory against its schema')
+    .action(async (dir: string | undefined, _o: unknown, cmd: Command) => {
+      const engine = await createCedarPolicyEngine({ policyDir: dir ?? path.join(PACKAGE_ROOT, 'policies') })
+      const { json } = cmd.optsWithGlobals<{ json?: boolean }>()
+      const hash = engine.policyHash()
+      process.stdout.write(json ? JSON.stringify({ valid: true, policyHash: hash }) + '\n' : `policies valid: ${hash}\n`)
+      await engine.close()
+    })
+  policy
+    .command('test [cases]')
+    .description('run policy test cases (a JSON file or a directory of them)')
+    .option('-d, --dir <dir>', 'policy directory', path.join(PACKAGE_ROOT, 'policies'))
+    .action(async (cases: string | undefined, o: { dir: string }, cmd: Command) => {
+      const engine = await createCedarPolicyEngine({ policyDir: o.dir })
+      const target = cases ?? path.join(o.dir, 'tests')
+      const loaded = statSync(target).isDirectory() ? await loadPolicyTestDir(target) : await loadPolicyTestFile(target)
+      const results = await runPolicyTests(engine, loaded)
+      await engine.close()
+      const { json } = cmd.optsWithGlobals<{ json?: boolean }>()
+      process.stdout.write(json ? JSON.stringify(results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures }))) + '\n' : formatPolicyTestResults(results) + '\n')
+      const failed = results.filter((r) => !r.passed).length
+      if (failed > 0) throw new AppError('policy.invalid', `${failed} policy test(s) failed`)
+    })
+
+  registerRequestCommands(program)
+  registerGrantCommands(program)
+  registerAuditCommands(program)
+  registerAdminCommands(program)
+  return program
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync([...argv])
+  } catch (error) {
+    const json = argv.includes('--json')
+    const code = error instanceof AppError && error.code === 'config.invalid' ? EXIT_CONFIG : reportError(error, json)
+    if (error instanceof AppError && error.code === 'config.invalid') reportError(error, json)
+    process.exitCode = code
+  }
+}

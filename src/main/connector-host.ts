@@ -1,0 +1,59 @@
+import type { ConnectorHost, Sealer } from '../app/deps.js'
+import type { ConnectorDefinition, ConnectorInstance, ConnectorStateStore } from '../connectors/connector.js'
+import { connectorDefinition, createConnector } from '../connectors/registry.js'
+import type { Target } from '../domain/catalog.js'
+import type { Clock, IdSource } from '../domain/ports.js'
+import type { ConnectorStateRepository } from '../storage/store.js'
+
+/**
+ * Connector instances per target, created on first use and replaced when the target's
+ * configuration changes. Connector state (signing keys, revocation lists) is sealed at rest.
+ */
+export class CachingConnectorHost implements ConnectorHost {
+  readonly #cache = new Map<string, { stamp: string; instance: ConnectorInstance }>()
+  readonly #deps: { state: ConnectorStateRepository; sealer: Sealer; clock: Clock; ids: IdSource }
+
+  constructor(deps: { state: ConnectorStateRepository; sealer: Sealer; clock: Clock; ids: IdSource }) {
+    this.#deps = deps
+  }
+
+  definition(kind: string): ConnectorDefinition {
+    return connectorDefinition(kind)
+  }
+
+  instanceFor(target: Target): Promise<ConnectorInstance> {
+    const stamp = `${target.kind}:${JSON.stringify(target.config)}`
+    const cached = this.#cache.get(target.id)
+    if (cached?.stamp === stamp) return Promise.resolve(cached.instance)
+    if (cached) void cached.instance.close()
+    const { clock, ids } = this.#deps
+    const instance = createConnector(target.kind, target.config, {
+      now: () => clock.now(),
+      newId: (prefix) => ids.newId(prefix),
+      state: sealedState(this.#deps.state, this.#deps.sealer, target.id),
+    })
+    this.#cache.set(target.id, { stamp, instance })
+    return Promise.resolve(instance)
+  }
+
+  async close(): Promise<void> {
+    for (const { instance } of this.#cache.values()) await instance.close()
+    this.#cache.clear()
+  }
+}
+
+function sealedState(repo: ConnectorStateRepository, sealer: Sealer, targetId: string): ConnectorStateStore {
+  return {
+    async get(key) {
+      const v = await repo.get(targetId, key)
+      return v === null ? null : sealer.open(v).reveal()
+    },
+    async put(key, value) {
+      await repo.put(targetId, key, sealer.seal(value))
+    },
+    async putIfAbsent(key, value) {
+      const stored = await repo.putIfAbsent(targetId, key, sealer.seal(value))
+      return sealer.open(stored).reveal()
+    },
+  }
+}

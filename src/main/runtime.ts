@@ -1,0 +1,161 @@
+import { hostname } from 'node:os'
+import path from 'node:path'
+import { readFileSync } from 'node:fs'
+import type { Hono } from 'hono'
+import type { Logger } from '../app/deps.js'
+import { loadAuditSigningKey } from '../audit/audit-keys.js'
+import { AuditCheckpointer } from '../audit/checkpointer.js'
+import type { Config } from '../config/schema.js'
+import type { JwtConnectorInstance } from '../connectors/jwt/jwt-connector.js'
+import { AppError } from '../domain/errors.js'
+import { systemClock, type Clock, type IdSource } from '../domain/ports.js'
+import { LifecycleEngine } from '../engine/lifecycle-engine.js'
+import { buildApp } from '../http/app.js'
+import { generateApiToken } from '../http/auth/api-token.js'
+import { authenticateBearer } from '../http/auth/authenticate.js'
+import { createOidcVerifier } from '../http/auth/oidc-verifier.js'
+import type { HttpDeps } from '../http/http-deps.js'
+import { createCedarPolicyEngine } from '../policy/cedar/index.js'
+import { AesSealer } from '../security/aes-sealer.js'
+import { randomIdSource } from '../security/random-id-source.js'
+import { openStore } from '../storage/kysely/open-store.js'
+import type { Store } from '../storage/store.js'
+import { syncCatalog } from '../app/sync-catalog.js'
+import { CachingConnectorHost } from './connector-host.js'
+import { PACKAGE_VERSION } from './version.js'
+
+export interface Runtime {
+  config: Config
+  deps: HttpDeps
+  app: Hono
+  engine: LifecycleEngine
+  checkpointer: AuditCheckpointer
+  connectors: CachingConnectorHost
+  close(): Promise<void>
+}
+
+export interface RuntimeOverrides {
+  clock?: Clock
+  ids?: IdSource
+  random?: () => number
+  store?: Store
+  log?: Logger
+}
+
+export function publicUrlOf(config: Config): string {
+  return config.publicUrl ?? `http://${config.listen.host}:${config.listen.port}`
+}
+
+/**
+ * The composition root: the only place that creates adapters and wires them into the use
+ * cases, HTTP app and lifecycle engine. Tests build the same runtime with a fake clock.
+ */
+export async function createRuntime(config: Config, log: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const clock = overrides.clock ?? systemClock
+  const ids = overrides.ids ?? randomIdSource
+  const store =
+    overrides.store ??
+    (await openStore(
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl }
+        : { sqlitePath: path.join(config.dataDir, 'hourglass.db') },
+    ))
+  const policy = await createCedarPolicyEngine({ policyDir: config.policyDir })
+  const sealer = new AesSealer(config.dataKey)
+  const connectors = new CachingConnectorHost({ state: store.connectorState, sealer, clock, ids })
+  const auditKey = loadAuditSigningKey(config.auditSigningKeyFile)
+  const oidc = config.oidc
+    ? createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, jwksUri: config.oidc.jwksUri, clock })
+    : undefined
+
+  const lifecycle = config.lifecycle
+  // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
+  let engine: LifecycleEngine | null = null
+  const deps: HttpDeps = {
+    store,
+    policy,
+    clock,
+    ids,
+    random: overrides.random ?? Math.random,
+    connectors,
+    sealer,
+    log,
+    signals: {
+      grantScheduled: (id) => engine?.signals.grantScheduled(id),
+      grantActivated: (g) => engine?.signals.grantActivated(g),
+      revocationRequested: (id) => engine?.signals.revocationRequested(id),
+      grantIrrevocable: (g) => engine?.signals.grantIrrevocable(g),
+    },
+    settings: {
+      reviewTtlSeconds: lifecycle.reviewTtlSeconds,
+      issue: lifecycle.issue,
+      revoke: lifecycle.revoke,
+      leaseMs: lifecycle.leaseMs,
+      irrevocableRetryMs: lifecycle.irrevocableRetryMs,
+      connectorTimeoutMs: lifecycle.connectorTimeoutMs,
+      adminGroup: config.adminGroup,
+      workerId: `${hostname()}:${process.pid}:${ids.newId('w').slice(2, 8)}`,
+    },
+    authenticate: async (header) =>
+      (await authenticateBearer(header, { tokens: store.tokens, identities: store.identities, oidc, now: () => clock.now() })).identity,
+    auditPublicKeyPem: auditKey.publicKeyPem,
+    jwt: jwtEndpoints(store, connectors),
+    ready: () => Promise.resolve(),
+    version: PACKAGE_VERSION,
+    newApiToken: () => generateApiToken((n) => ids.randomBytes(n)),
+  }
+  const checkpointer = new AuditCheckpointer({
+    store,
+    key: auditKey,
+    clock,
+    file: config.checkpoint.file,
+    everyEvents: config.checkpoint.everyEvents,
+    everySeconds: config.checkpoint.everySeconds,
+  })
+  engine = new LifecycleEngine(deps, {
+    sweepIntervalMs: lifecycle.sweepIntervalMs,
+    horizonMs: lifecycle.timerHorizonMs,
+    concurrency: 8,
+    afterSweep: async () => {
+      await checkpointer.maybeCheckpoint()
+    },
+  })
+  await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config) })
+  const app = buildApp(deps) as unknown as Hono
+  const running = engine
+  return {
+    config,
+    deps,
+    app,
+    engine: running,
+    checkpointer,
+    connectors,
+    async close() {
+      await running.stop()
+      await checkpointer.maybeCheckpoint(true).catch(() => undefined)
+      await connectors.close()
+      await policy.close()
+      if (!overrides.store) await store.close()
+    },
+  }
+}
+
+function jwtEndpoints(store: Store, connectors: CachingConnectorHost): HttpDeps['jwt'] {
+  const jwtInstance = async (targetId: string): Promise<JwtConnectorInstance> => {
+    const target = await store.catalog.getTarget(targetId)
+    if (!target || target.kind !== 'jwt') throw new AppError('target.not_found', `No jwt target ${targetId}`)
+    return (await connectors.instanceFor(target)) as JwtConnectorInstance
+  }
+  return {
+    jwks: async (targetId) => (await jwtInstance(targetId)).jwks(),
+    async introspect(token) {
+      // Each jwt target checks its own signature and issuer; the first that trusts the token answers.
+      for (const target of await store.catalog.listTargets()) {
+        if (target.kind !== 'jwt') continue
+        const answer = await (await jwtInstance(target.id)).introspect(token)
+        if (answer.active) return answer as unknown as Record<string, unknown>
+      }
+      return { active: false }
+    },
+  }
+}

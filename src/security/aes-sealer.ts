@@ -1,0 +1,51 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { Secret } from '../config/secret.js'
+import { AppError } from '../domain/errors.js'
+
+const VERSION = 'v1'
+
+/**
+ * AES-256-GCM sealing for values the database must not hold in clear. The format carries a
+ * version so the key or algorithm can rotate later: `v1.<iv>.<ciphertext>.<tag>` (base64url).
+ */
+export class AesSealer {
+  readonly #key: Buffer
+
+  constructor(key: Secret) {
+    const raw = Buffer.from(key.reveal(), 'base64')
+    if (raw.length !== 32) {
+      throw new AppError('config.invalid', 'dataKey must be 32 bytes, base64-encoded')
+    }
+    this.#key = raw
+  }
+
+  seal(plain: string): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv)
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+    return [VERSION, iv, body, cipher.getAuthTag()]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.')
+  }
+
+  open(sealed: string): Secret {
+    const [version, iv, body, tag] = sealed.split('.')
+    if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) {
+      throw new AppError('internal', 'Sealed value has an unknown format')
+    }
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'))
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+      const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()])
+      return new Secret(plain.toString('utf8'))
+    } catch (error) {
+      throw new AppError('internal', 'Sealed value failed authentication (wrong key or tampered)', {
+        cause: error,
+      })
+    }
+  }
+}
+
+export function generateDataKey(): string {
+  return randomBytes(32).toString('base64')
+}
