@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto'
+import { jwtVerify, SignJWT } from 'jose'
+import { z } from 'zod'
+import { Secret } from '../../config/secret.js'
+import {
+  ConnectorError,
+  type ConnectorDeps,
+  type ConnectorInstance,
+  type GrantSpec,
+  type IssueResult,
+  type Liveness,
+  type OperationOptions,
+} from '../connector.js'
+import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
+import { loadSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
+
+export type { PublicJwk } from './signing-key.js'
+
+/** RFC 7662 answer. An inactive token says nothing else, so a prober learns nothing. */
+export type IntrospectionResponse = { active: false } | ActiveTokenIntrospection
+
+export interface ActiveTokenIntrospection {
+  active: true
+  sub: string
+  scope: string
+  aud: string
+  iss: string
+  exp: number
+  iat: number
+  nbf: number
+  jti: string
+  token_type: 'Bearer'
+  hg_grant: string
+}
+
+export interface JwtConnectorInstance extends ConnectorInstance {
+  inspect(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
+  /** The public signing keys, for resource servers that verify signatures themselves. */
+  jwks(): Promise<{ keys: PublicJwk[] }>
+  /** RFC 7662 introspection; never throws: anything wrong is `{ active: false }`. */
+  introspect(token: string): Promise<IntrospectionResponse>
+}
+
+/** Far larger than any token we mint; bounds the work an introspection caller can cause. */
+const MAX_TOKEN_LENGTH = 8192
+const JTI_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+const TOKEN_TYPE = 'at+jwt'
+
+const issuedHandle = z.object({
+  jti: z.string().regex(JTI_PATTERN),
+  exp: z.number().int(),
+  kid: z.string(),
+})
+/** What a revoke gets when issuance crashed before its handle was stored. */
+const intentHandle = z.object({ grantId: z.string().min(1) })
+
+const tokenClaims = z.object({
+  iss: z.string(),
+  sub: z.string(),
+  aud: z.string(),
+  scope: z.string(),
+  exp: z.number().int(),
+  iat: z.number().int(),
+  nbf: z.number().int(),
+  jti: z.string().regex(JTI_PATTERN),
+  hg_grant: z.string(),
+})
+
+/**
+ * The token id is derived from the grant id, so a retried issue mints the same identity and a
+ * revoke that only knows the grant id still finds it.
+ */
+export function jtiForGrant(grantId: string): string {
+  return createHash('sha256')
+    .update(`hourglass/jwt/jti\n${grantId}`)
+    .digest('base64url')
+    .slice(0, 32)
+}
+
+export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtConnectorInstance {
+  const { state } = deps
+  let keyLoad: Promise<SigningKey> | undefined
+  const signingKey = (): Promise<SigningKey> => {
+    keyLoad ??= guardState(() => loadSigningKey(state)).catch((error: unknown) => {
+      keyLoad = undefined
+      throw error
+    })
+    return keyLoad
+  }
+  const isRevoked = async (jti: string): Promise<boolean> =>
+    (await guardState(() => state.get(revokedKey(jti)))) !== null
+  const nowSeconds = (): number => Math.floor(deps.now().getTime() / 1000)
+
+  return {
+    async issue(grant: GrantSpec, { signal }: OperationOptions): Promise<IssueResult> {
+      checkAborted(signal)
+      const params = parseParams(grant.params)
+      const now = nowSeconds()
+      // Never outlive the grant, never start before it: exp rounds down, nbf rounds up.
+      const exp = Math.min(Math.floor(grant.expiresAt.getTime() / 1000), now + config.maxTtlSeconds)
+      const nbf = Math.ceil(grant.startsAt.getTime() / 1000)
+      if (exp <= now) {
+        throw new ConnectorError('rejected', 'the grant window has ended; no token was issued', {
+          retryable: false,
+        })
+      }
+      if (exp <= nbf) {
+        // A token minted now would expire before the grant starts; later it will not.
+        throw new ConnectorError('rejected', 'the grant starts later than maxTtlSeconds from now', {
+          retryable: true,
+        })
+      }
+      const jti = jtiForGrant(grant.grantId)
+      if (await isRevoked(jti)) {
+        throw new ConnectorError('conflict', 'this grant was already revoked on the target', {
+          retryable: false,
+        })
+      }
+      const aud = params.audience ?? config.audience
+      if (aud !== config.audience) await guardState(() => state.putIfAbsent(audienceKey(aud), aud))
+      const key = await signingKey()
+      checkAborted(signal)
+      const token = await new SignJWT({
+        scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
+        hg_grant: grant.grantId,
+        hg_entitlement: grant.entitlementId,
+      })
+        .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: TOKEN_TYPE })
+        .setIssuer(config.issuer)
+        .setSubject(grant.subjectId)
+        .setAudience(aud)
+        .setJti(jti)
+        .setIssuedAt(now)
+        .setNotBefore(nbf)
+        .setExpirationTime(exp)
+        .sign(key.privateKey)
+      const expiresAt = new Date(exp * 1000)
+      return {
+        handle: { jti, exp, kid: key.kid },
+        credential: new Secret(token),
+        expiresAt,
+        instructions: instructionsFor(config, aud, expiresAt),
+      }
+    },
+
+    async revoke(handle: Record<string, unknown>, { signal }: OperationOptions): Promise<void> {
+      checkAborted(signal)
+      const ref = parseHandle(handle)
+      // Recorded even when unknown or past exp: a verifier's clock may run behind ours.
+      const record = JSON.stringify({ exp: ref.exp, revokedAt: deps.now().toISOString() })
+      await guardState(() => state.putIfAbsent(revokedKey(ref.jti), record))
+    },
+
+    async inspect(
+      handle: Record<string, unknown>,
+      { signal }: OperationOptions,
+    ): Promise<Liveness> {
+      checkAborted(signal)
+      const ref = parseHandle(handle)
+      if (await isRevoked(ref.jti)) return 'gone'
+      if (ref.exp !== null && ref.exp <= nowSeconds()) return 'gone'
+      return 'live'
+    },
+
+    async jwks(): Promise<{ keys: PublicJwk[] }> {
+      const key = await signingKey()
+      return { keys: [{ ...key.publicJwk }] }
+    },
+
+    async introspect(token: string): Promise<IntrospectionResponse> {
+      if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return { active: false }
+      try {
+        const key = await signingKey()
+        // Only our own key and only EdDSA: rejects alg none, HS256 keyed with the public key, RS/ES.
+        const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
+          algorithms: ['EdDSA'],
+          issuer: config.issuer,
+          typ: TOKEN_TYPE,
+          currentDate: deps.now(),
+        })
+        const claims = tokenClaims.safeParse(payload)
+        if (protectedHeader.kid !== key.kid || !claims.success) return { active: false }
+        const c = claims.data
+        if (c.jti !== jtiForGrant(c.hg_grant)) return { active: false }
+        if (!(await isIssuedAudience(c.aud))) return { active: false }
+        if (await isRevoked(c.jti)) return { active: false }
+        return {
+          active: true,
+          sub: c.sub,
+          scope: c.scope,
+          aud: c.aud,
+          iss: c.iss,
+          exp: c.exp,
+          iat: c.iat,
+          nbf: c.nbf,
+          jti: c.jti,
+          token_type: 'Bearer',
+          hg_grant: c.hg_grant,
+        }
+      } catch {
+        // Fail closed: a state outage must not turn into "active".
+        return { active: false }
+      }
+    },
+
+    close(): Promise<void> {
+      keyLoad = undefined
+      return Promise.resolve()
+    },
+  }
+
+  async function isIssuedAudience(aud: string): Promise<boolean> {
+    if (aud === config.audience) return true
+    return (await state.get(audienceKey(aud))) === aud
+  }
+}
+
+function parseParams(raw: Record<string, unknown>): JwtParams {
+  const parsed = jwtParamsSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+  throw new ConnectorError('rejected', `invalid jwt entitlement params: ${issues.join('; ')}`, {
+    retryable: false,
+  })
+}
+
+function parseHandle(handle: Record<string, unknown>): { jti: string; exp: number | null } {
+  const issued = issuedHandle.safeParse(handle)
+  if (issued.success) return { jti: issued.data.jti, exp: issued.data.exp }
+  const intent = intentHandle.safeParse(handle)
+  if (intent.success) return { jti: jtiForGrant(intent.data.grantId), exp: null }
+  throw new ConnectorError('rejected', 'not a jwt connector handle', { retryable: false })
+}
+
+function scopeClaim(defaults: string[], granted: string[]): string {
+  return [...new Set([...defaults, ...granted])].join(' ')
+}
+
+function instructionsFor(config: JwtConfig, aud: string, expiresAt: Date): string {
+  return [
+    `Send the token as an HTTP header: Authorization: Bearer <token>, to services that accept audience "${aud}".`,
+    `It expires at ${expiresAt.toISOString()}. Services verify it against the JWKS of issuer`,
+    `${config.issuer} (alg EdDSA) or ask introspection, which reports it inactive once access is revoked.`,
+  ].join(' ')
+}
+
+function revokedKey(jti: string): string {
+  return `revoked:${jti}`
+}
+
+/** Hashed so that an audience, whatever its characters, is a fixed-shape key. */
+function audienceKey(aud: string): string {
+  return `audience:${createHash('sha256').update(aud).digest('base64url')}`
+}
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw new ConnectorError('unreachable', 'the operation was aborted', {
+      retryable: true,
+      cause: signal.reason,
+    })
+  }
+}
+
+async function guardState<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation()
+  } catch (error) {
+    if (error instanceof ConnectorError) throw error
+    throw new ConnectorError('unreachable', 'the connector state store failed', {
+      retryable: true,
+      cause: error,
+    })
+  }
+}

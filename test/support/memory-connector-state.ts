@@ -1,0 +1,30 @@
+import type { ConnectorStateStore } from '../../src/connectors/connector.js'
+
+/**
+ * An in-memory ConnectorStateStore for connector tests. Two connector instances given the same
+ * store behave like two processes sharing one target's durable state.
+ */
+export class MemoryConnectorState implements ConnectorStateStore {
+  readonly #values = new Map<string, string>()
+
+  get(key: string): Promise<string | null> {
+    return Promise.resolve(this.#values.get(key) ?? null)
+  }
+
+  put(key: string, value: string): Promise<void> {
+    this.#values.set(key, value)
+    return Promise.resolve()
+  }
+
+  putIfAbsent(key: string, value: string): Promise<string> {
+    const stored = this.#values.get(key)
+    if (stored !== undefined) return Promise.resolve(stored)
+    this.#values.set(key, value)
+    return Promise.resolve(value)
+  }
+
+  /** Everything stored, so tests can assert what a connector keeps (and what it never keeps). */
+  entries(): [string, string][] {
+    return [...this.#values.entries()]
+  }
+}
