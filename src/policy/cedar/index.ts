@@ -1,0 +1,8 @@
+export { createCedarPolicyEngine } from './cedar-policy-engine.js'
+export type { CedarPolicyEngine, CedarPolicyEngineOptions } from './cedar-policy-engine.js'
+export { loadPolicyBundle } from './policy-bundle.js'
+export type { BundlePolicy, PolicyBundle } from './policy-bundle.js'
+export { loadPolicyTestDir, loadPolicyTestFile, parsePolicyTests } from './policy-test-cases.js'
+export type { PolicyTestCase, PolicyTestExpectation } from './policy-test-cases.js'
+export { formatPolicyTestResults, runPolicyTests } from './policy-test-runner.js'
+export type { PolicyTestResult } from './policy-test-runner.js'
