@@ -12,9 +12,9 @@ describe('grant lifecycle', () => {
       expect(canTransitionGrant(from, 'active')).toBe(from === 'issuing')
     }
   })
-  it('makes irrevocable only after a failed revocation', () => {
+  it('makes irrevocable only from a revocation attempt (the last one failed)', () => {
     for (const from of GRANT_STATES) {
-      expect(canTransitionGrant(from, 'irrevocable')).toBe(from === 'revoke_failed')
+      expect(canTransitionGrant(from, 'irrevocable')).toBe(from === 'revoking')
     }
   })
 })

@@ -67,8 +67,8 @@ const ALLOWED: Record<GrantState, readonly GrantState[]> = {
   issuing: ['active', 'issue_failed', 'revoking', 'issuing'],
   issue_failed: ['issuing', 'revoking'],
   active: ['revoking'],
-  revoking: ['revoked', 'revoke_failed', 'revoking'],
-  revoke_failed: ['revoking', 'irrevocable'],
+  revoking: ['revoked', 'revoke_failed', 'irrevocable', 'revoking'],
+  revoke_failed: ['revoking'],
   revoked: [],
   irrevocable: ['revoking'],
 }
