@@ -32,6 +32,7 @@ export interface WorkSignals {
   grantActivated(grant: Pick<Grant, 'id' | 'expiresAt'>): void
   revocationRequested(grantId: string): void
   grantIrrevocable(grant: Pick<Grant, 'id' | 'connectorKind'>): void
+  grantRevoked(grant: Pick<Grant, 'id' | 'connectorKind' | 'revocationLagMs'>): void
 }
 
 export interface RetrySettings {
@@ -76,4 +77,5 @@ export const NO_SIGNALS: WorkSignals = {
   grantActivated: () => undefined,
   revocationRequested: () => undefined,
   grantIrrevocable: () => undefined,
+  grantRevoked: () => undefined,
 }

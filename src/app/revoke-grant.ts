@@ -178,7 +178,10 @@ export async function executeRevocation(deps: AppDeps, grantId: string): Promise
     })
     return next
   })
-  if (done) deps.log.info({ grantId, lagMs: lag, verification }, 'grant revoked')
+  if (done) {
+    deps.log.info({ grantId, lagMs: lag, verification }, 'grant revoked')
+    deps.signals.grantRevoked(done)
+  }
   return done
 }
 

@@ -51,6 +51,7 @@ export class LifecycleEngine {
       this.#enqueue(() => executeRevocation(this.#deps, id))
     },
     grantIrrevocable: () => undefined,
+    grantRevoked: () => undefined,
   }
 
   /** Starts the engine; overdue grants (e.g. after downtime) are revoked by the first sweep. */
@@ -137,6 +138,8 @@ export class LifecycleEngine {
   }
 
   #enqueue(job: () => Promise<unknown>): void {
+    // A stopped (or never started) engine leaves work to the database sweep of whoever runs one.
+    if (this.#stopped) return
     this.#jobs.push(job)
     this.#drain()
   }

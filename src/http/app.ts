@@ -71,6 +71,7 @@ export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []):
         query,
         c,
       })
+      if (result instanceof Response) return result
       return c.json(result as object, route.status ?? 200)
     })
   }

@@ -73,9 +73,10 @@ function buildProgram(): Command {
     })
 
   program
-    .command('config-check')
-    .alias('config')
-    .description('print the effective configuration with secrets redacted')
+    .command('config')
+    .description('inspect the server configuration')
+    .command('check')
+    .description('print the effective configuration with secrets redacted (exit 78 if invalid)')
     .action((_o: unknown, cmd: Command) => {
       const { config: file } = cmd.optsWithGlobals<{ config?: string }>()
       process.stdout.write(JSON.stringify(loadConfig({ file }), null, 2) + '\n')

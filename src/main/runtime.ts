@@ -23,6 +23,7 @@ import type { Store } from '../storage/store.js'
 import { syncCatalog } from '../app/sync-catalog.js'
 import { CachingConnectorHost } from './connector-host.js'
 import { PACKAGE_VERSION } from './version.js'
+import { createMetrics, setGrantGauges } from '../observability/metrics.js'
 
 export interface Runtime {
   config: Config
@@ -69,6 +70,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     : undefined
 
   const lifecycle = config.lifecycle
+  const metrics = createMetrics()
   // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
   let engine: LifecycleEngine | null = null
   const deps: HttpDeps = {
@@ -85,6 +87,9 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       grantActivated: (g) => engine?.signals.grantActivated(g),
       revocationRequested: (id) => engine?.signals.revocationRequested(id),
       grantIrrevocable: (g) => engine?.signals.grantIrrevocable(g),
+      grantRevoked: (g) => {
+        if (g.revocationLagMs !== null) metrics.revocationLag.observe(g.revocationLagMs / 1000)
+      },
     },
     settings: {
       reviewTtlSeconds: lifecycle.reviewTtlSeconds,
@@ -102,6 +107,12 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     jwt: jwtEndpoints(store, connectors),
     ready: () => Promise.resolve(),
     version: PACKAGE_VERSION,
+    metricsText: async () => {
+      const now = clock.now()
+      const overdue = (await store.grants.listRevocable(now, 10_000)).filter((g) => g.state !== 'irrevocable').length
+      setGrantGauges(metrics, await store.grants.countByState(), overdue)
+      return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }
+    },
     newApiToken: () => generateApiToken((n) => ids.randomBytes(n)),
   }
   const checkpointer = new AuditCheckpointer({

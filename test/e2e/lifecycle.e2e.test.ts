@@ -34,7 +34,7 @@ describe.each(engines)('end to end on $name: real server process driven by the r
   let tokens: Record<string, string> = {}
   let db: { url: string | undefined; drop(): Promise<void> } | null = null
 
-  async function cli(as: string, ...args: string[]): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function cli(as: string, ...args: string[]): Promise<any> {  
     const { stdout } = await run('node', [BIN, '--json', ...args], {
       env: { ...process.env, ...env, HOURGLASS_TOKEN: tokens[as] ?? '' },
     })

@@ -19,7 +19,8 @@ export const silentLog: Logger = { info() {}, warn() {}, error() {}, debug() {} 
 export function recordingLog(): Logger & { lines: string[] } {
   const lines: string[] = []
   const push = (obj: object, msg?: string) => {
-    lines.push(JSON.stringify({ ...obj, err: String((obj as { err?: unknown }).err ?? '') }) + (msg ?? ''))
+    const err = (obj as { err?: unknown }).err
+    lines.push(JSON.stringify({ ...obj, err: err instanceof Error ? err.message : '' }) + (msg ?? ''))
   }
   return { lines, info: push, warn: push, error: push, debug: push }
 }
@@ -35,8 +36,8 @@ export interface TestWorld {
 }
 
 export interface ApiCaller {
-  get(path: string): Promise<{ status: number; body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
-  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
+  get(path: string): Promise<{ status: number; body: any }>  
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>  
 }
 
 /**

@@ -13,6 +13,17 @@ export const healthRoutes = [
   }),
   defineRoute({
     method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (text exposition format)',
+    tag: 'operations',
+    auth: 'none',
+    handler: async ({ deps }) => {
+      const { contentType, body } = await deps.metricsText()
+      return new Response(body, { headers: { 'content-type': contentType } })
+    },
+  }),
+  defineRoute({
+    method: 'get',
     path: '/readyz',
     summary: 'Readiness: database reachable and policy bundle loaded',
     tag: 'operations',

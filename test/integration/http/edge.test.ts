@@ -115,6 +115,11 @@ describe('revocation failures: retry, irrevocable, then revoked once the target 
     expect(stuck.revokeAttempts).toBe(3)
     expect(stuck.revokedAt).toBeNull()
     expect(log.lines.some((l) => l.includes('irrevocable'))).toBe(true)
+    // Raised where people look: the API and the alertable metric.
+    const listed = await world.as('admin').get('/v1/grants?scope=all&state=irrevocable')
+    expect(listed.body.items.map((g: { id: string }) => g.id)).toEqual([grantId])
+    const metrics = await world.runtime.app.request('/metrics')
+    expect(await metrics.text()).toMatch(/^hourglass_grants_irrevocable 1$/m)
     await deps.store.catalog.upsertTarget(target)
     world.clock.advance(60_000)
     await runDueWork(deps)
@@ -153,5 +158,18 @@ describe('secrets stay out of logs and the audit log', () => {
     expect(audit).not.toContain(secret)
     expect(log.lines.join('\n')).not.toContain(secret)
     expect(JSON.stringify(await world.runtime.deps.store.grants.get(grant.id))).not.toContain(secret)
+  })
+})
+
+describe('requests nobody reviews', () => {
+  it('lapse at the review deadline and never become grants', async () => {
+    const r = await world.as('alice').post('/v1/requests', { entitlementId: 'orders-write', justification: WHY })
+    world.clock.advance(24 * 3600 * 1000 - 1000)
+    expect((await runDueWork(world.runtime.deps)).lapsed).toBe(0)
+    world.clock.advance(1000)
+    expect((await runDueWork(world.runtime.deps)).lapsed).toBe(1)
+    const late = await world.as('olivia').post(`/v1/requests/${r.body.request.id}/reviews`, { verdict: 'approve' })
+    expect(late.body.error.code).toBe('request.not_pending')
+    expect((await world.as('alice').get(`/v1/requests/${r.body.request.id}`)).body.state).toBe('lapsed')
   })
 })

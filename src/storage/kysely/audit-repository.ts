@@ -1,0 +1,133 @@
+import { canonicalJson } from '../../domain/canonical-json.js'
+import { AppError } from '../../domain/errors.js'
+import { hashAuditEvent, type AuditCheckpoint, type AuditEvent } from '../../domain/audit-event.js'
+import type { AuditRepository } from '../store.js'
+import { changedOne, fromJson, fromMs, toMs } from './codec.js'
+import type { Scope } from './scope.js'
+import type { AuditCheckpointRow, AuditEventRow } from './database.js'
+
+function toEvent(row: AuditEventRow): AuditEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    at: fromMs(row.at),
+    type: row.type,
+    actor: row.actor,
+    requestId: row.request_id,
+    grantId: row.grant_id,
+    data: fromJson(row.data) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  }
+}
+
+function toCheckpoint(row: AuditCheckpointRow): AuditCheckpoint {
+  return {
+    seq: row.seq,
+    hash: row.hash,
+    at: fromMs(row.at),
+    keyId: row.key_id,
+    signature: row.signature,
+  }
+}
+
+export function auditRepository(scope: Scope): AuditRepository {
+  return {
+    async append(input) {
+      try {
+        return await scope.atomic(async (db) => {
+          // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
+          // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
+          const head = await db
+            .selectFrom('audit_head')
+            .select(['seq', 'hash'])
+            .where('id', '=', 1)
+            .$if(scope.engine === 'postgres', (q) => q.forUpdate())
+            .executeTakeFirstOrThrow()
+          // Stored as the canonical text the hash covers, so a later read re-hashes identically.
+          const data = canonicalJson(input.data)
+          const unhashed: Omit<AuditEvent, 'hash'> = {
+            seq: head.seq + 1,
+            id: input.id,
+            at: input.at,
+            type: input.type,
+            actor: input.actor,
+            requestId: input.requestId ?? null,
+            grantId: input.grantId ?? null,
+            data: fromJson(data) as Record<string, unknown>,
+            prevHash: head.hash,
+          }
+          const event: AuditEvent = { ...unhashed, hash: hashAuditEvent(unhashed) }
+          await db
+            .insertInto('audit_events')
+            .values({
+              seq: event.seq,
+              id: event.id,
+              at: toMs(event.at),
+              type: event.type,
+              actor: event.actor,
+              request_id: event.requestId,
+              grant_id: event.grantId,
+              data,
+              prev_hash: event.prevHash,
+              hash: event.hash,
+            })
+            .execute()
+          const moved = await db
+            .updateTable('audit_head')
+            .set({ seq: event.seq, hash: event.hash })
+            .where('id', '=', 1)
+            .where('seq', '=', head.seq)
+            .executeTakeFirst()
+          if (!changedOne(moved)) throw new Error('the audit head moved during the append')
+          return event
+        })
+      } catch (error) {
+        // Fail closed: the caller's state change must not commit without its audit record.
+        throw new AppError('audit.write_failed', 'The audit event could not be recorded', {
+          cause: error,
+        })
+      }
+    },
+
+    async head() {
+      return scope.db
+        .selectFrom('audit_head')
+        .select(['seq', 'hash'])
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow()
+    },
+
+    async list(filter) {
+      let query = scope.db.selectFrom('audit_events').selectAll().orderBy('seq').limit(filter.limit)
+      if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq)
+      if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId)
+      if (filter.grantId !== undefined) query = query.where('grant_id', '=', filter.grantId)
+      return (await query.execute()).map(toEvent)
+    },
+
+    async insertCheckpoint(checkpoint) {
+      await scope.db
+        .insertInto('audit_checkpoints')
+        .values({
+          seq: checkpoint.seq,
+          hash: checkpoint.hash,
+          at: toMs(checkpoint.at),
+          key_id: checkpoint.keyId,
+          signature: checkpoint.signature,
+        })
+        .execute()
+    },
+
+    async listCheckpoints() {
+      const rows = await scope.db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .orderBy('seq')
+        .orderBy('at')
+        .orderBy('key_id')
+        .execute()
+      return rows.map(toCheckpoint)
+    },
+  }
+}

@@ -1,0 +1,203 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { RequestState, RevocationCondition } from '../../domain/access-request.js'
+import type { AuditEventType } from '../../domain/audit-event.js'
+import type { RiskTier } from '../../domain/catalog.js'
+import type { GrantState, RevokeReason, VerificationResult } from '../../domain/grant.js'
+import type { IdentityKind, IdentityStatus } from '../../domain/identity.js'
+import type { Verdict } from '../../domain/review.js'
+
+/*
+ * Row shapes as both engines return them. Units: every `*_at`, `starts_at`, `expires_at`,
+ * `review_deadline` and `lease_until` is epoch milliseconds (bigint on PostgreSQL, parsed to a
+ * number). Columns typed `string` but named after a collection hold JSON text.
+ */
+
+export interface IdentityRow {
+  id: string
+  kind: IdentityKind
+  display_name: string
+  email: string | null
+  status: IdentityStatus
+  /** JSON string[]; identity_groups indexes it for membership queries. */
+  groups: string
+  owner_id: string | null
+  purpose: string | null
+  oidc_issuer: string | null
+  oidc_subject: string | null
+  created_at: number
+  updated_at: number
+  version: number
+}
+
+export interface IdentityGroupRow {
+  identity_id: string
+  group_name: string
+}
+
+export interface TargetRow {
+  id: string
+  kind: string
+  name: string
+  /** JSON object. */
+  config: string
+  created_at: number
+  updated_at: number
+}
+
+export interface EntitlementRow {
+  id: string
+  name: string
+  description: string
+  target_id: string
+  risk_tier: RiskTier
+  /** JSON string[]. */
+  owners: string
+  default_duration_seconds: number
+  max_duration_seconds: number
+  /** JSON object. */
+  params: string
+  /** JSON string[]. */
+  subject_kinds: string
+  created_at: number
+  updated_at: number
+}
+
+export interface RequestRow {
+  id: string
+  requester_id: string
+  subject_id: string
+  entitlement_id: string
+  justification: string
+  ticket_ref: string | null
+  duration_seconds: number
+  revocation_condition: RevocationCondition
+  submitted_at: number
+  state: RequestState
+  digest: string
+  /** JSON Obligations. */
+  obligations: string
+  /** JSON string[], in submission order; request_reviewers indexes it. */
+  eligible_reviewers: string
+  policy_hash: string
+  review_deadline: number
+  decided_at: number | null
+  decision_reason: string | null
+  version: number
+}
+
+export interface RequestReviewerRow {
+  request_id: string
+  reviewer_id: string
+}
+
+export interface ReviewRow {
+  id: string
+  request_id: string
+  reviewer_id: string
+  verdict: Verdict
+  comment: string
+  request_digest: string
+  /** 0 or 1: one representation on both engines. */
+  reviewer_is_owner: number
+  /** JSON string[]. */
+  reviewer_groups: string
+  policy_hash: string
+  created_at: number
+}
+
+export interface GrantRow {
+  id: string
+  request_id: string
+  subject_id: string
+  entitlement_id: string
+  target_id: string
+  connector_kind: string
+  state: GrantState
+  target_name: string
+  starts_at: number
+  expires_at: number
+  /** JSON object or null. */
+  handle: string | null
+  credential_ciphertext: string | null
+  credential_retrieved_at: number | null
+  issued_at: number | null
+  issue_attempts: number
+  revoke_attempts: number
+  next_attempt_at: number | null
+  last_error: string | null
+  revoke_reason: RevokeReason | null
+  revoke_due_at: number | null
+  revoked_at: number | null
+  revocation_lag_ms: number | null
+  verification: VerificationResult | null
+  lease_owner: string | null
+  lease_until: number | null
+  created_at: number
+  version: number
+}
+
+export interface ApiTokenRow {
+  id: string
+  identity_id: string
+  name: string
+  token_hash: string
+  created_at: number
+  expires_at: number | null
+  revoked_at: number | null
+}
+
+export interface AuditEventRow {
+  seq: number
+  id: string
+  at: number
+  type: AuditEventType
+  actor: string
+  request_id: string | null
+  grant_id: string | null
+  /** Canonical JSON of the event data, exactly what the hash covered. */
+  data: string
+  prev_hash: string
+  hash: string
+}
+
+export interface AuditHeadRow {
+  /** Always 1: the table holds exactly one row. */
+  id: number
+  seq: number
+  hash: string
+}
+
+export interface AuditCheckpointRow {
+  seq: number
+  hash: string
+  at: number
+  key_id: string
+  signature: string
+}
+
+export interface ConnectorStateRow {
+  target_id: string
+  key: string
+  value: string
+}
+
+export interface Database {
+  identities: IdentityRow
+  identity_groups: IdentityGroupRow
+  targets: TargetRow
+  entitlements: EntitlementRow
+  requests: RequestRow
+  request_reviewers: RequestReviewerRow
+  reviews: ReviewRow
+  grants: GrantRow
+  api_tokens: ApiTokenRow
+  audit_events: AuditEventRow
+  audit_head: AuditHeadRow
+  audit_checkpoints: AuditCheckpointRow
+  connector_state: ConnectorStateRow
+}
+
+export type Engine = 'sqlite' | 'postgres'
+
+/** The root handle or an open transaction: repositories run on either. */
+export type Executor = Kysely<Database> | Transaction<Database>

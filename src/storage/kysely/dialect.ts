@@ -1,0 +1,116 @@
+import SqliteDatabase from 'better-sqlite3'
+import {
+  CompiledQuery,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely'
+import pg from 'pg'
+import { AppError } from '../../domain/errors.js'
+import type { Engine } from './database.js'
+
+export interface DatabaseOptions {
+  /** `postgres://` or `postgresql://` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
+  databaseUrl?: string | undefined
+  /** A file path, or `:memory:`. */
+  sqlitePath?: string | undefined
+  /** PostgreSQL pool size; SQLite has one connection. */
+  poolSize?: number | undefined
+}
+
+const DEFAULT_POOL_SIZE = 10
+const CONNECT_TIMEOUT_MS = 10_000
+const SQLITE_BUSY_TIMEOUT_MS = 5_000
+const INT8_OID = 20
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url)
+}
+
+/**
+ * int8 comes back as a string by default (it can exceed 2^53). Ours are epoch milliseconds,
+ * sequence numbers and counts, all far inside the safe integer range.
+ */
+const defaultParser = pg.types.getTypeParser as (oid: number, format?: string) => unknown
+const PG_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string): unknown =>
+    oid === INT8_OID ? Number : defaultParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+/**
+ * BEGIN IMMEDIATE takes the write lock when a transaction starts. A deferred BEGIN would upgrade
+ * at its first write and fail at once with SQLITE_BUSY, without waiting, whenever another process
+ * wrote in between; immediate transactions queue on busy_timeout instead, which also serialises
+ * audit appends across processes.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig
+
+  constructor(config: SqliteDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config)
+  }
+}
+
+function openSqlite(path: string): SqliteDatabase.Database {
+  let db: SqliteDatabase.Database
+  try {
+    db = new SqliteDatabase(path, { timeout: SQLITE_BUSY_TIMEOUT_MS })
+  } catch (error) {
+    // better-sqlite3 reports a missing directory as a plain TypeError, without a code.
+    throw new AppError('store.unavailable', 'The database is unavailable', { cause: error })
+  }
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
+  return db
+}
+
+function openPostgres(url: string, poolSize: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: PG_TYPES,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'hourglass',
+  })
+  // An idle client losing its server (restart, failover) is reported here; unhandled, it would
+  // crash the process. The next query fails and surfaces as store.unavailable instead.
+  pool.on('error', () => undefined)
+  return pool
+}
+
+export function createDialect(options: DatabaseOptions): { dialect: Dialect; engine: Engine } {
+  const url = options.databaseUrl ?? ''
+  if (url !== '') {
+    if (!isPostgresUrl(url)) {
+      // The URL itself may carry a password, so it stays out of the message.
+      throw new AppError(
+        'config.invalid',
+        'The database URL must start with postgres:// or postgresql://',
+      )
+    }
+    const pool = openPostgres(url, options.poolSize ?? DEFAULT_POOL_SIZE)
+    return { dialect: new PostgresDialect({ pool }), engine: 'postgres' }
+  }
+  if (options.sqlitePath === undefined || options.sqlitePath === '') {
+    throw new AppError('config.invalid', 'Either a PostgreSQL URL or a SQLite path is required')
+  }
+  const database = openSqlite(options.sqlitePath)
+  return { dialect: new ImmediateSqliteDialect({ database }), engine: 'sqlite' }
+}

@@ -1,0 +1,119 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { sql, type Kysely } from 'kysely'
+import { AppError } from '../../domain/errors.js'
+import type {
+  AuditRepository,
+  CatalogRepository,
+  ConnectorStateRepository,
+  GrantRepository,
+  IdentityRepository,
+  Repositories,
+  RequestRepository,
+  ReviewRepository,
+  Store,
+  TokenRepository,
+} from '../store.js'
+import type { Scope } from './scope.js'
+import type { Database, Engine, Executor } from './database.js'
+import { repositoriesFor } from './repositories.js'
+import { toStoreError } from './store-errors.js'
+
+interface OpenTransaction {
+  open: boolean
+}
+
+/**
+ * The Store on Kysely, for SQLite and PostgreSQL alike.
+ *
+ * Inside `transaction(fn)`, fn must use the repositories it is given. Reaching for the store's own
+ * repositories there would run outside the transaction (not atomic with it) and, on SQLite's
+ * single connection, wait forever for the transaction to end, so it fails fast instead.
+ */
+export class KyselyStore implements Store {
+  readonly engine: Engine
+  readonly identities: IdentityRepository
+  readonly catalog: CatalogRepository
+  readonly requests: RequestRepository
+  readonly reviews: ReviewRepository
+  readonly grants: GrantRepository
+  readonly tokens: TokenRepository
+  readonly audit: AuditRepository
+  readonly connectorState: ConnectorStateRepository
+
+  readonly #db: Kysely<Database>
+  readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
+  #closed = false
+
+  constructor(db: Kysely<Database>, engine: Engine) {
+    this.#db = db
+    this.engine = engine
+    const checkUsable = () => {
+      this.#checkUsable()
+    }
+    const root: Scope = {
+      engine,
+      get db(): Executor {
+        checkUsable()
+        return db
+      },
+      atomic: (fn) => {
+        checkUsable()
+        return db.transaction().execute(fn)
+      },
+    }
+    const repos = repositoriesFor(root)
+    this.identities = repos.identities
+    this.catalog = repos.catalog
+    this.requests = repos.requests
+    this.reviews = repos.reviews
+    this.grants = repos.grants
+    this.tokens = repos.tokens
+    this.audit = repos.audit
+    this.connectorState = repos.connectorState
+  }
+
+  async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    this.#checkUsable()
+    const state: OpenTransaction = { open: true }
+    try {
+      return await this.#db.transaction().execute((trx) => {
+        const scope: Scope = { engine: this.engine, db: trx, atomic: (inner) => inner(trx) }
+        return this.#inTransaction.run(state, () => fn(repositoriesFor(scope)))
+      })
+    } catch (error) {
+      throw toStoreError(error)
+    } finally {
+      // Work scheduled from inside fn that runs after the end may use the store again.
+      state.open = false
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.#checkUsable()
+      await sql`select 1`.execute(this.#db)
+    } catch (error) {
+      throw toStoreError(error)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#db.destroy()
+  }
+
+  #checkUsable(): void {
+    if (this.#closed) {
+      throw new AppError('store.unavailable', 'The database is unavailable', {
+        cause: new Error('the store is closed'),
+      })
+    }
+    if (this.#inTransaction.getStore()?.open === true) {
+      throw new AppError(
+        'internal',
+        'The store was used directly inside its own transaction; use the repositories passed to it',
+      )
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { Repositories } from '../store.js'
+import { auditRepository } from './audit-repository.js'
+import { catalogRepository } from './catalog-repository.js'
+import type { Scope } from './scope.js'
+import { connectorStateRepository } from './connector-state-repository.js'
+import { grantRepository } from './grant-repository.js'
+import { identityRepository } from './identity-repository.js'
+import { requestRepository } from './request-repository.js'
+import { reviewRepository } from './review-repository.js'
+import { withStoreErrors } from './store-errors.js'
+import { tokenRepository } from './token-repository.js'
+
+/** Every repository bound to one scope, each reporting failures as the product's errors. */
+export function repositoriesFor(scope: Scope): Repositories {
+  return {
+    identities: withStoreErrors(identityRepository(scope)),
+    catalog: withStoreErrors(catalogRepository(scope)),
+    requests: withStoreErrors(requestRepository(scope)),
+    reviews: withStoreErrors(reviewRepository(scope)),
+    grants: withStoreErrors(grantRepository(scope)),
+    tokens: withStoreErrors(tokenRepository(scope)),
+    audit: withStoreErrors(auditRepository(scope)),
+    connectorState: withStoreErrors(connectorStateRepository(scope)),
+  }
+}

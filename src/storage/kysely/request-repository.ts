@@ -1,0 +1,138 @@
+import type { AccessRequest } from '../../domain/access-request.js'
+import type { Obligations } from '../../domain/obligations.js'
+import type { RequestRepository } from '../store.js'
+import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
+import type { Scope } from './scope.js'
+import type { RequestRow } from './database.js'
+
+function toRequest(row: RequestRow): AccessRequest {
+  return {
+    id: row.id,
+    requesterId: row.requester_id,
+    subjectId: row.subject_id,
+    entitlementId: row.entitlement_id,
+    justification: row.justification,
+    ticketRef: row.ticket_ref,
+    durationSeconds: row.duration_seconds,
+    revocationCondition: row.revocation_condition,
+    submittedAt: fromMs(row.submitted_at),
+    state: row.state,
+    digest: row.digest,
+    obligations: fromJson(row.obligations) as Obligations,
+    eligibleReviewers: fromJson(row.eligible_reviewers) as string[],
+    policyHash: row.policy_hash,
+    reviewDeadline: fromMs(row.review_deadline),
+    decidedAt: fromMsOrNull(row.decided_at),
+    decisionReason: row.decision_reason,
+    version: row.version,
+  }
+}
+
+function toRow(request: AccessRequest): RequestRow {
+  return {
+    id: request.id,
+    requester_id: request.requesterId,
+    subject_id: request.subjectId,
+    entitlement_id: request.entitlementId,
+    justification: request.justification,
+    ticket_ref: request.ticketRef,
+    duration_seconds: request.durationSeconds,
+    revocation_condition: request.revocationCondition,
+    submitted_at: toMs(request.submittedAt),
+    state: request.state,
+    digest: request.digest,
+    obligations: toJson(request.obligations),
+    eligible_reviewers: toJson(request.eligibleReviewers),
+    policy_hash: request.policyHash,
+    review_deadline: toMs(request.reviewDeadline),
+    decided_at: toMsOrNull(request.decidedAt),
+    decision_reason: request.decisionReason,
+    version: request.version,
+  }
+}
+
+export function requestRepository(scope: Scope): RequestRepository {
+  return {
+    async insert(request) {
+      await scope.atomic(async (db) => {
+        await db.insertInto('requests').values(toRow(request)).execute()
+        // An indexed, exact copy of the snapshot: 'bob' never matches 'bobby'.
+        const reviewers = [...new Set(request.eligibleReviewers)]
+        if (reviewers.length === 0) return
+        await db
+          .insertInto('request_reviewers')
+          .values(reviewers.map((reviewer_id) => ({ request_id: request.id, reviewer_id })))
+          .execute()
+      })
+    },
+
+    async get(id) {
+      const row = await scope.db
+        .selectFrom('requests')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return row ? toRequest(row) : null
+    },
+
+    async list(filter) {
+      if (filter.states?.length === 0) return []
+      let query = scope.db
+        .selectFrom('requests')
+        .selectAll()
+        .orderBy('submitted_at', 'desc')
+        .orderBy('id', 'desc')
+      if (filter.requesterId !== undefined) {
+        query = query.where('requester_id', '=', filter.requesterId)
+      }
+      if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId)
+      if (filter.states !== undefined) query = query.where('state', 'in', [...filter.states])
+      const reviewerId = filter.reviewerId
+      if (reviewerId !== undefined) {
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('request_reviewers')
+              .select('request_reviewers.request_id')
+              .whereRef('request_reviewers.request_id', '=', 'requests.id')
+              .where('request_reviewers.reviewer_id', '=', reviewerId),
+          ),
+        )
+      }
+      if (filter.limit !== undefined) query = query.limit(filter.limit)
+      return (await query.execute()).map(toRequest)
+    },
+
+    /**
+     * Only the decision moves: the submitted fields, digest, obligations, reviewer snapshot and
+     * policy hash are fixed at submission (reviews are bound to them), so they are never rewritten.
+     */
+    async update(request, expectedVersion) {
+      const result = await scope.db
+        .updateTable('requests')
+        .set({
+          state: request.state,
+          decided_at: toMsOrNull(request.decidedAt),
+          decision_reason: request.decisionReason,
+          version: expectedVersion + 1,
+        })
+        .where('id', '=', request.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst()
+      return changedOne(result)
+    },
+
+    async listLapsable(now, limit) {
+      const rows = await scope.db
+        .selectFrom('requests')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .where('review_deadline', '<=', toMs(now))
+        .orderBy('review_deadline')
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+      return rows.map(toRequest)
+    },
+  }
+}

@@ -1,0 +1,13 @@
+import type { Engine, Executor } from './database.js'
+
+/** What a repository runs on: the store's root handle or one open transaction. */
+export interface Scope {
+  readonly engine: Engine
+  /** Executor for single statements. */
+  readonly db: Executor
+  /**
+   * Runs several statements as one unit: inside the caller's transaction when there is one,
+   * otherwise in a transaction of its own, so a repository call is never half-applied.
+   */
+  atomic<T>(fn: (db: Executor) => Promise<T>): Promise<T>
+}

@@ -1,0 +1,34 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely'
+import type { Engine } from '../kysely/database.js'
+import { init } from './0001-init.js'
+
+/** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
+export interface EngineMigration {
+  up(db: Kysely<unknown>, engine: Engine): Promise<void>
+  down(db: Kysely<unknown>, engine: Engine): Promise<void>
+}
+
+/**
+ * Every migration, in order. A static list rather than a folder scan, so the compiled `dist/`
+ * migrates without its sources nearby. Names never change once released.
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: EngineMigration]> = [
+  ['0001-init', init],
+]
+
+export class StaticMigrationProvider implements MigrationProvider {
+  readonly #engine: Engine
+
+  constructor(engine: Engine) {
+    this.#engine = engine
+  }
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    const engine = this.#engine
+    const entries = MIGRATIONS.map(([name, m]): [string, Migration] => [
+      name,
+      { up: (db) => m.up(db, engine), down: (db) => m.down(db, engine) },
+    ])
+    return Promise.resolve(Object.fromEntries(entries))
+  }
+}

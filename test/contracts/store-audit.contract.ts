@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest'
+import { verifyAuditChain, type AuditEvent } from '../../src/domain/audit-event.js'
+import type { Store } from '../../src/storage/store.js'
+import { after, MINUTE, SECOND, uniqueId } from '../support/builders.js'
+import type { StoreContext } from './store.contract.js'
+
+async function wholeChain(store: Store): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = []
+  for (;;) {
+    const page = await store.audit.list({ afterSeq: events.at(-1)?.seq ?? 0, limit: 50 })
+    if (page.length === 0) return events
+    events.push(...page)
+  }
+}
+
+async function expectChainIntact(store: Store): Promise<AuditEvent[]> {
+  const events = await wholeChain(store)
+  const head = await store.audit.head()
+  expect(verifyAuditChain(events)).toEqual({
+    ok: true,
+    count: head.seq,
+    lastSeq: head.seq,
+    lastHash: head.hash,
+  })
+  return events
+}
+
+function anEvent(i: number, links: { requestId?: string; grantId?: string } = {}) {
+  return {
+    id: uniqueId('evt'),
+    at: after(i * SECOND),
+    type: 'grant.revoked' as const,
+    actor: `system:worker-${i % 3}`,
+    requestId: links.requestId ?? null,
+    grantId: links.grantId ?? null,
+    data: { attempt: i, reason: 'expired', nested: { at: after(MINUTE), list: [1, 'two', null] } },
+  }
+}
+
+/** The audit log: a gapless hash chain the database itself keeps append-only. */
+export function describeAuditContract(ctx: StoreContext): void {
+  describe('audit log', () => {
+    it('appends at the head and returns exactly what it stored', async () => {
+      const head = await ctx.store().audit.head()
+      const input = anEvent(1, { requestId: uniqueId('req'), grantId: uniqueId('grt') })
+      const event = await ctx.store().transaction((tx) => tx.audit.append(input))
+      expect(event.seq).toBe(head.seq + 1)
+      expect(event.prevHash).toBe(head.hash)
+      expect(event.data).toEqual({
+        attempt: 1,
+        reason: 'expired',
+        nested: { at: after(MINUTE).toISOString(), list: [1, 'two', null] },
+      })
+      expect(await ctx.store().audit.head()).toEqual({ seq: event.seq, hash: event.hash })
+      expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 1 })).toEqual([event])
+      expect(verifyAuditChain([event], head).ok).toBe(true)
+    })
+
+    it('many appends, in and out of transactions, form a chain that verifies from genesis', async () => {
+      for (let i = 0; i < 30; i++) {
+        if (i % 3 === 0) await ctx.store().audit.append(anEvent(i))
+        else await ctx.store().transaction(async (tx) => tx.audit.append(anEvent(i)))
+      }
+      const events = await expectChainIntact(ctx.store())
+      expect(events.length).toBeGreaterThanOrEqual(30)
+    })
+
+    it('filters by request, grant, position and limit', async () => {
+      const requestId = uniqueId('req')
+      const grantId = uniqueId('grt')
+      const head = await ctx.store().audit.head()
+      const a = await ctx.store().audit.append(anEvent(1, { requestId }))
+      const b = await ctx.store().audit.append(anEvent(2, { requestId, grantId }))
+      await ctx.store().audit.append(anEvent(3))
+      expect(await ctx.store().audit.list({ requestId, limit: 10 })).toEqual([a, b])
+      expect(await ctx.store().audit.list({ grantId, limit: 10 })).toEqual([b])
+      expect(await ctx.store().audit.list({ requestId, afterSeq: a.seq, limit: 10 })).toEqual([b])
+      expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 2 })).toEqual([a, b])
+    })
+
+    it('twenty concurrent appending transactions from two stores leave a gapless chain', async ({
+      skip,
+    }) => {
+      if (ctx.store().engine === 'sqlite') {
+        // Two SQLite connections in one thread would block each other on busy_timeout;
+        // separate processes are the multi-writer case, covered by BEGIN IMMEDIATE.
+        skip('two writers need two processes on SQLite')
+      }
+      const other = await ctx.open()
+      const head = await ctx.store().audit.head()
+      const stores = [ctx.store(), other]
+      const appended = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          stores[i % 2]!.transaction(async (tx) => {
+            const event = await tx.audit.append(anEvent(i))
+            await tx.connectorState.put(uniqueId('t'), 'k', String(i))
+            return event
+          }),
+        ),
+      )
+      const seqs = appended.map((e) => e.seq).sort((x, y) => x - y)
+      expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => head.seq + 1 + i))
+      await expectChainIntact(other)
+    })
+
+    it('the database refuses UPDATE and DELETE on audit events, checkpoints and the head', async () => {
+      const event = await ctx.store().audit.append(anEvent(9))
+      await ctx.store().audit.insertCheckpoint({
+        seq: event.seq,
+        hash: event.hash,
+        at: after(MINUTE),
+        keyId: uniqueId('key'),
+        signature: 'c2ln',
+      })
+      const refused = [
+        `update audit_events set actor = 'mallory' where seq = ${event.seq}`,
+        `update audit_events set data = '{}'`,
+        `delete from audit_events where seq = ${event.seq}`,
+        'delete from audit_events',
+        `update audit_checkpoints set signature = 'forged'`,
+        'delete from audit_checkpoints',
+        'delete from audit_head',
+        'update audit_head set seq = seq + 5',
+        `update audit_head set hash = '${'f'.repeat(64)}'`,
+        `insert into audit_events (seq, id, at, type, actor, data, prev_hash, hash) values (${event.seq + 7}, 'forged', 0, 'grant.revoked', 'x', '{}', 'x', 'x')`,
+        ...(ctx.store().engine === 'postgres'
+          ? ['truncate audit_events', 'truncate audit_checkpoints']
+          : []),
+      ]
+      for (const statement of refused) {
+        await expect(ctx.exec(statement), statement).rejects.toThrow()
+      }
+      expect(await ctx.store().audit.list({ afterSeq: event.seq - 1, limit: 1 })).toEqual([event])
+      expect(await ctx.store().audit.listCheckpoints()).toContainEqual(
+        expect.objectContaining({ seq: event.seq, signature: 'c2ln' }),
+      )
+      await expectChainIntact(ctx.store())
+    })
+
+    it('round-trips signed checkpoints in order', async () => {
+      const head = await ctx.store().audit.head()
+      const keyId = uniqueId('key')
+      const later = {
+        seq: head.seq,
+        hash: head.hash,
+        at: after(2 * MINUTE),
+        keyId,
+        signature: 'bGF0ZXI',
+      }
+      const earlier = {
+        seq: 0,
+        hash: '0'.repeat(64),
+        at: after(MINUTE),
+        keyId,
+        signature: 'ZWFybGllcg',
+      }
+      await ctx.store().audit.insertCheckpoint(later)
+      await ctx.store().audit.insertCheckpoint(earlier)
+      const mine = (await ctx.store().audit.listCheckpoints()).filter((c) => c.keyId === keyId)
+      expect(mine).toEqual([earlier, later])
+    })
+  })
+}
