@@ -13,6 +13,7 @@ import { createRootLogger } from '../observability/logger.js'
 import { createCedarPolicyEngine } from '../policy/cedar/index.js'
 import { loadPolicyTestDir, loadPolicyTestFile } from '../policy/cedar/policy-test-cases.js'
 import { formatPolicyTestResults, runPolicyTests } from '../policy/cedar/policy-test-runner.js'
+import { reloadPolicy } from '../app/reload-policy.js'
 import { initDataDir, isInitialized } from './init.js'
 import { startServer } from './server.js'
 import { PACKAGE_VERSION } from './version.js'
@@ -45,6 +46,10 @@ function buildProgram(): Command {
       const { config: file } = cmd.optsWithGlobals<{ config?: string }>()
       const log = createRootLogger({ level: 'warn' })
       const result = await initDataDir({ configFile: file }, log)
+      if (cmd.optsWithGlobals<{ json?: boolean }>().json) {
+        process.stdout.write(JSON.stringify(result, null, 2) + '\n')
+        return
+      }
       process.stdout.write(`${result.created ? 'initialised' : 'already initialised'}: ${result.dataDir}\n`)
       printTokens(result.tokens)
     })
@@ -70,6 +75,12 @@ function buildProgram(): Command {
       }
       process.once('SIGINT', shutdown)
       process.once('SIGTERM', shutdown)
+      // SIGHUP re-reads the policy directory; an invalid bundle is refused and the old one stays.
+      process.on('SIGHUP', () => {
+        reloadPolicy(server.runtime.deps, 'system:sighup').catch((error: unknown) => {
+          log.error({ err: error }, 'policy reload refused; the previous bundle stays in force')
+        })
+      })
     })
 
   program

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -126,5 +126,27 @@ describe.each(engines)('end to end on $name: real server process driven by the r
     const verified = await cli('admin', 'audit', 'verify')
     expect(verified).toMatchObject({ ok: true })
     expect(verified.events).toBeGreaterThan(10)
+  })
+
+  it('exports the chain and verifies it offline against the checkpoint file; a cut tail is caught', async (ctx) => {
+    if (!db) ctx.skip()
+    const exported = path.join(dataDir, 'export.jsonl')
+    await cli('admin', 'audit', 'export', '--out', exported).catch(() => null)
+    const pem = path.join(dataDir, 'audit.pub.pem')
+    const key = (await (await fetch(`${url}/v1/audit/public-key`)).json()) as { publicKeyPem: string }
+    await writeFile(pem, key.publicKeyPem)
+    // Stopping the server signs a final checkpoint over the head, in the file outside the database.
+    server!.kill('SIGTERM')
+    await new Promise((r) => server!.once('exit', r))
+    const checkpoints = path.join(dataDir, 'audit-checkpoints.jsonl')
+    const offline = (file: string) => cli('admin', 'audit', 'verify', '--file', file, '--checkpoints', checkpoints, '--public-key', pem)
+    const ok = await offline(exported)
+    expect(ok).toMatchObject({ ok: true })
+    expect(ok.checkpointsChecked).toBeGreaterThan(0)
+    const lines = (await readFile(exported, 'utf8')).trim().split('\n')
+    const cut = path.join(dataDir, 'cut.jsonl')
+    await writeFile(cut, lines.slice(0, -3).join('\n') + '\n')
+    const broken = await offline(cut).catch((e: { code: number; stdout: string }) => ({ code: e.code, report: JSON.parse(e.stdout) }))
+    expect(broken).toMatchObject({ code: 6, report: { ok: false, firstBadSeq: lines.length - 2 } })
   })
 })

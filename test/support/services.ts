@@ -59,13 +59,11 @@ export async function findPostgresBin(): Promise<string | null> {
   const sorted = versions.filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))
   for (const version of sorted) {
     const bin = join(PG_ROOT, version, 'bin')
-    if (
-      await stat(join(bin, 'initdb')).then(
-        () => true,
-        () => false,
-      )
+    const hasInitdb = await stat(join(bin, 'initdb')).then(
+      () => true,
+      () => false,
     )
-      return bin
+    if (hasInitdb) return bin
   }
   return null
 }
@@ -126,18 +124,8 @@ async function startServer(bin: string, dir: string, data: string): Promise<numb
       ...['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'],
     ].join(' ')
     try {
-      await serverTool(bin, 'pg_ctl', [
-        '-D',
-        data,
-        '-l',
-        join(dir, 'server.log'),
-        '-w',
-        '-t',
-        '30',
-        '-o',
-        options,
-        'start',
-      ])
+      const ctl = ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30']
+      await serverTool(bin, 'pg_ctl', [...ctl, '-o', options, 'start'])
       return port
     } catch (error) {
       lastError = error

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import type { AuditCheckpoint, AuditEvent } from '../../domain/audit-event.js'
 import { AppError } from '../../domain/errors.js'
 import { parseCheckpoint, parseExportedEvent, verifyExport, type VerifyReport } from '../../audit/verify-chain.js'
-import type { HourglassClient } from '../client.js'
+import { EXIT_CODES, type HourglassClient } from '../client.js'
 import { contextOf } from '../context.js'
 import { progress } from '../progress.js'
 
@@ -76,7 +76,10 @@ export function registerAuditCommands(program: Command): void {
           ? `audit chain OK: ${r.events} events up to seq ${r.lastSeq}, ${r.checkpointsChecked} signed checkpoint(s) match`
           : `audit chain BROKEN at seq ${r.firstBadSeq}: ${r.reason}`,
       )
-      if (!report.ok) {
+      if (!report.ok && out.json) {
+        // The report already says what broke; one JSON document on stdout keeps scripts simple.
+        process.exitCode = EXIT_CODES.conflict
+      } else if (!report.ok) {
         throw new AppError('audit.chain_broken', `Audit chain broken at seq ${report.firstBadSeq}`, {
           details: { reported: true },
         })

@@ -1,5 +1,5 @@
+import { reloadPolicy } from '../../app/reload-policy.js'
 import { defineRoute } from '../route.js'
-import { recordAudit } from '../../app/load.js'
 
 export const policyRoutes = [
   defineRoute({
@@ -16,19 +16,6 @@ export const policyRoutes = [
     summary: 'Re-read and strictly validate the policy directory (admins)',
     tag: 'policy',
     auth: 'admin',
-    handler: async ({ deps, actor }) => {
-      const before = deps.policy.policyHash()
-      const result = await deps.policy.reload()
-      if (result.changed) {
-        await deps.store.transaction((tx) =>
-          recordAudit(tx, deps, {
-            type: 'policy.loaded',
-            actor: actor.id,
-            data: { from: before, to: result.policyHash },
-          }),
-        )
-      }
-      return result
-    },
+    handler: ({ deps, actor }) => reloadPolicy(deps, actor.id),
   }),
 ]
