@@ -146,7 +146,10 @@ describe.each(engines)('end to end on $name: real server process driven by the r
     const lines = (await readFile(exported, 'utf8')).trim().split('\n')
     const cut = path.join(dataDir, 'cut.jsonl')
     await writeFile(cut, lines.slice(0, -3).join('\n') + '\n')
-    const broken = await offline(cut).catch((e: { code: number; stdout: string }) => ({ code: e.code, report: JSON.parse(e.stdout) }))
+    const broken = await offline(cut).catch((error: unknown) => {
+      const e = error as { code: number; stdout: string }
+      return { code: e.code, report: JSON.parse(e.stdout) }
+    })
     expect(broken).toMatchObject({ code: 6, report: { ok: false, firstBadSeq: lines.length - 2 } })
   })
 })
