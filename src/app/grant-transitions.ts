@@ -1,6 +1,7 @@
 import { AppError } from '../domain/errors.js'
 import { canTransitionGrant, type Grant } from '../domain/grant.js'
 import type { Repositories } from '../storage/store.js'
+import type { IntentHandle } from '../connectors/connector.js'
 
 /**
  * Persists a grant transition with compare-and-swap: returns the stored grant, or null when
@@ -24,7 +25,8 @@ export async function casGrant(
  * and remove an earlier attempt.
  */
 export function intentHandle(grant: Pick<Grant, 'id' | 'targetName'>): Record<string, unknown> {
-  return { grantId: grant.id, targetName: grant.targetName, intent: true }
+  const handle: IntentHandle = { grantId: grant.id, targetName: grant.targetName, intent: true }
+  return { ...handle }
 }
 
 export function errorText(error: unknown): string {

@@ -43,12 +43,48 @@ export interface OperationOptions {
 /** Live state of an issued credential on the target. */
 export type Liveness = 'live' | 'gone'
 
+/**
+ * One piece of access found on a target, for reconciliation. Connectors report both what they
+ * created (names derived from grant ids) and anyone else holding a privilege Hourglass grants
+ * (e.g. every member of a target role), so shadow access becomes visible.
+ */
+export interface TargetAccess {
+  /** Stable identity of this entry on the target, e.g. `member:alice:app_read`. */
+  key: string
+  /** The principal on the target: a role, an ACL user, a certificate key id. */
+  principal: string
+  /** The grant this principal was created for, when its name was derived from a grant id. */
+  grantId: string | null
+  /** The privileges it holds that matter here, normalised and sorted (target roles, ACL rules). */
+  privileges: string[]
+}
+
+/** What reconciliation asks a connector to look at: the parameters of every entitlement on the target. */
+export interface ReconcileScope {
+  params: ReadonlyArray<Record<string, unknown>>
+}
+
+/**
+ * The handle revoke receives when issuance never recorded one (a crash between the target call
+ * and the commit). Names on the target derive from the grant id, so it is enough to find and
+ * remove an earlier attempt. Every connector's revoke must accept it.
+ */
+export interface IntentHandle {
+  grantId: string
+  targetName: string
+  intent: true
+}
+
 export interface ConnectorInstance {
   /** Idempotent by grant id: a retry finds or replaces its own earlier attempt. */
   issue(grant: GrantSpec, options: OperationOptions): Promise<IssueResult>
   /** Idempotent and best-effort: "already gone" is success. */
   revoke(handle: Record<string, unknown>, options: OperationOptions): Promise<void>
   inspect?(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
+  /** Everything relevant on the target now, for reconciliation (shadow, lingering, drift). */
+  list?(scope: ReconcileScope, options: OperationOptions): Promise<TargetAccess[]>
+  /** Authoritative mode: remove access that no grant backs. Idempotent; "already gone" is success. */
+  removeAccess?(entry: TargetAccess, options: OperationOptions): Promise<void>
   verifyConfig?(options: OperationOptions): Promise<void>
   close(): Promise<void>
 }
