@@ -8,6 +8,7 @@ import { isAdmin } from '../app/load.js'
 import { toErrorResponse } from './error-response.js'
 import type { HttpDeps } from './http-deps.js'
 import { buildOpenApi } from './openapi.js'
+import { mountWebUi } from './web-ui.js'
 import type { AnyRoute } from './route.js'
 import { auditRoutes } from './routes/audit.js'
 import { catalogRoutes } from './routes/catalog.js'
@@ -75,6 +76,7 @@ export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []):
       return c.json(result as object, route.status ?? 200)
     })
   }
+  if (deps.webUiDir) mountWebUi(app, deps.webUiDir)
   return app
 }
 

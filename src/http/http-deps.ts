@@ -16,6 +16,8 @@ export interface HttpDeps extends AppDeps {
   /** Extra readiness checks beyond the database (e.g. policy bundle loaded). */
   ready(): Promise<void>
   version: string
+  /** Built web UI to serve at `/` (web/dist); absent in API-only setups and most tests. */
+  webUiDir?: string | undefined
   /** Prometheus exposition of the current metrics. */
   metricsText(): Promise<{ contentType: string; body: string }>
   /** Makes a fresh API token and its hash (the token is shown once, only the hash is kept). */

@@ -23,6 +23,7 @@ import type { Store } from '../storage/store.js'
 import { syncCatalog } from '../app/sync-catalog.js'
 import { CachingConnectorHost } from './connector-host.js'
 import { PACKAGE_VERSION } from './version.js'
+import { PACKAGE_ROOT } from '../config/load.js'
 import { createMetrics, setGrantGauges } from '../observability/metrics.js'
 
 export interface Runtime {
@@ -107,6 +108,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     jwt: jwtEndpoints(store, connectors),
     ready: () => Promise.resolve(),
     version: PACKAGE_VERSION,
+    webUiDir: path.join(PACKAGE_ROOT, 'web', 'dist'),
     metricsText: async () => {
       const now = clock.now()
       const overdue = (await store.grants.listRevocable(now, 10_000)).filter((g) => g.state !== 'irrevocable').length
