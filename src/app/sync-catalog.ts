@@ -7,6 +7,7 @@ import { AppError } from '../domain/errors.js'
 import { IDENTITY_KINDS } from '../domain/identity.js'
 import type { AppDeps } from './deps.js'
 import { recordAudit } from './load.js'
+import { resolveTargetSecrets } from './target-secrets.js'
 
 const catalogId = z.string().regex(CATALOG_ID_PATTERN, 'must be lower-case letters, digits, - or _')
 
@@ -20,6 +21,7 @@ export const catalogFileSchema = z
           kind: z.string().min(1),
           name: z.string().min(1).max(200),
           config: z.record(z.string(), z.unknown()),
+          reconcile: z.object({ authoritative: z.boolean().default(false) }).strict().default({ authoritative: false }),
         })
         .strict(),
     ),
@@ -61,12 +63,14 @@ export async function syncCatalog(
   const now = deps.clock.now()
   const problems: string[] = []
   const targets: Target[] = file.targets.map((t) => {
+    const resolved = resolveTargetSecrets(t.config, deps.sealer)
+    for (const p of resolved.problems) problems.push(`target ${t.id}: ${p}`)
     try {
-      deps.connectors.definition(t.kind).configSchema.parse(t.config)
+      deps.connectors.definition(t.kind).configSchema.parse(resolved.plain)
     } catch (error) {
       problems.push(`target ${t.id}: ${describe(error)}`)
     }
-    return { ...t, createdAt: now, updatedAt: now }
+    return { ...t, config: resolved.stored, createdAt: now, updatedAt: now }
   })
   const kinds = new Map(targets.map((t) => [t.id, t.kind]))
   const entitlements: Entitlement[] = []

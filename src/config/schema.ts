@@ -62,6 +62,8 @@ export const configSchema = z
         connectorTimeoutMs: z.number().int().min(100).default(15_000),
         sweepIntervalMs: z.number().int().min(50).default(5_000),
         timerHorizonMs: z.number().int().min(1_000).default(600_000),
+        /** Scheduled reconciliation of every target; 0 turns it off. */
+        reconcileIntervalMs: z.number().int().min(0).default(300_000),
       })
       .prefault({}),
     log: z

@@ -83,6 +83,11 @@ export interface ConnectorInstance {
   inspect?(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
   /** Everything relevant on the target now, for reconciliation (shadow, lingering, drift). */
   list?(scope: ReconcileScope, options: OperationOptions): Promise<TargetAccess[]>
+  /**
+   * The privileges (in `list()`'s normalised form) a grant with these entitlement parameters
+   * should hold, so reconciliation can report drift. Without it drift is not checked.
+   */
+  privilegesFor?(params: Record<string, unknown>): string[]
   /** Authoritative mode: remove access that no grant backs. Idempotent; "already gone" is success. */
   removeAccess?(entry: TargetAccess, options: OperationOptions): Promise<void>
   verifyConfig?(options: OperationOptions): Promise<void>

@@ -29,6 +29,11 @@ export const AUDIT_EVENT_TYPES = [
   'grant.irrevocable',
   'grant.completed',
   'audit.checkpoint',
+  'finding.opened',
+  'finding.resolved',
+  'finding.accepted',
+  'reconcile.completed',
+  'reconcile.access_removed',
 ] as const
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number]
 

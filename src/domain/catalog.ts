@@ -8,6 +8,8 @@ export interface Target {
   name: string
   /** Connector configuration; secret fields are encrypted at rest by the store layer's caller. */
   config: Record<string, unknown>
+  /** Reconciliation settings: authoritative mode removes access no grant backs. */
+  reconcile: { authoritative: boolean }
   createdAt: Date
   updatedAt: Date
 }

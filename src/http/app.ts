@@ -12,6 +12,7 @@ import { mountWebUi } from './web-ui.js'
 import type { AnyRoute } from './route.js'
 import { auditRoutes } from './routes/audit.js'
 import { catalogRoutes } from './routes/catalog.js'
+import { findingRoutes } from './routes/findings.js'
 import { grantRoutes } from './routes/grants.js'
 import { healthRoutes } from './routes/health.js'
 import { identityRoutes } from './routes/identities.js'
@@ -30,6 +31,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...auditRoutes,
   ...policyRoutes,
   ...jwtRoutes,
+  ...findingRoutes,
 ] as AnyRoute[]
 
 type Env = { Variables: { requestId: string } }

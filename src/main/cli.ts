@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import { registerAdminCommands } from '../cli/commands/admin-commands.js'
 import { registerAuditCommands } from '../cli/commands/audit-commands.js'
 import { registerGrantCommands } from '../cli/commands/grant-commands.js'
+import { registerReconcileCommands } from '../cli/commands/reconcile-commands.js'
 import { registerRequestCommands } from '../cli/commands/request-commands.js'
 import { DEFAULT_SERVER } from '../cli/context.js'
 import { reportError } from '../cli/output.js'
@@ -124,6 +125,7 @@ function buildProgram(): Command {
   registerGrantCommands(program)
   registerAuditCommands(program)
   registerAdminCommands(program)
+  registerReconcileCommands(program)
   return program
 }
 

@@ -1,6 +1,7 @@
 import type { ConnectorHost, Sealer } from '../app/deps.js'
 import type { ConnectorDefinition, ConnectorInstance, ConnectorStateStore } from '../connectors/connector.js'
 import { connectorDefinition, createConnector } from '../connectors/registry.js'
+import { openTargetSecrets } from '../app/target-secrets.js'
 import type { Target } from '../domain/catalog.js'
 import type { Clock, IdSource } from '../domain/ports.js'
 import type { ConnectorStateRepository } from '../storage/store.js'
@@ -27,7 +28,7 @@ export class CachingConnectorHost implements ConnectorHost {
     if (cached?.stamp === stamp) return Promise.resolve(cached.instance)
     if (cached) void cached.instance.close()
     const { clock, ids } = this.#deps
-    const instance = createConnector(target.kind, target.config, {
+    const instance = createConnector(target.kind, openTargetSecrets(target.config, this.#deps.sealer), {
       now: () => clock.now(),
       newId: (prefix) => ids.newId(prefix),
       state: sealedState(this.#deps.state, this.#deps.sealer, target.id),

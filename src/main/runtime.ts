@@ -21,6 +21,7 @@ import { randomIdSource } from '../security/random-id-source.js'
 import { openStore } from '../storage/kysely/open-store.js'
 import type { Store } from '../storage/store.js'
 import { syncCatalog } from '../app/sync-catalog.js'
+import { reconcileAll } from '../app/reconcile-all.js'
 import { CachingConnectorHost } from './connector-host.js'
 import { PACKAGE_VERSION } from './version.js'
 import { PACKAGE_ROOT } from '../config/load.js'
@@ -125,12 +126,19 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     everyEvents: config.checkpoint.everyEvents,
     everySeconds: config.checkpoint.everySeconds,
   })
+  // The first sweep after start reconciles too: drift that happened while we were down shows at once.
+  let lastReconcile = 0
   engine = new LifecycleEngine(deps, {
     sweepIntervalMs: lifecycle.sweepIntervalMs,
     horizonMs: lifecycle.timerHorizonMs,
     concurrency: 8,
     afterSweep: async () => {
       await checkpointer.maybeCheckpoint()
+      const now = clock.now().getTime()
+      if (lifecycle.reconcileIntervalMs > 0 && now - lastReconcile >= lifecycle.reconcileIntervalMs) {
+        lastReconcile = now
+        await reconcileAll(deps, 'system:reconciler')
+      }
     },
   })
   await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config) })

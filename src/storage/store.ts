@@ -5,6 +5,7 @@ import type {
   AuditEventInput,
 } from '../domain/audit-event.js'
 import type { Entitlement, Target } from '../domain/catalog.js'
+import type { Finding, FindingKind, FindingState } from '../domain/finding.js'
 import type { Grant, GrantState } from '../domain/grant.js'
 import type { Identity, IdentityKind } from '../domain/identity.js'
 import type { Review } from '../domain/review.js'
@@ -56,6 +57,7 @@ export interface ReviewRepository {
 
 export interface GrantFilter {
   subjectId?: string
+  targetId?: string
   requestId?: string
   states?: readonly GrantState[]
   limit?: number
@@ -125,6 +127,23 @@ export interface ConnectorStateRepository {
   putIfAbsent(targetId: string, key: string, value: string): Promise<string>
 }
 
+export interface FindingFilter {
+  targetId?: string
+  states?: readonly FindingState[]
+  kinds?: readonly FindingKind[]
+  limit?: number
+}
+
+export interface FindingRepository {
+  get(id: string): Promise<Finding | null>
+  /** The finding for this piece of access, whatever its state (unique per target, kind and key). */
+  getByKey(targetId: string, kind: FindingKind, key: string): Promise<Finding | null>
+  list(filter: FindingFilter): Promise<Finding[]>
+  insert(finding: Finding): Promise<void>
+  /** Compare-and-swap on version; writes every field and version + 1. */
+  update(finding: Finding, expectedVersion: number): Promise<boolean>
+}
+
 export interface Repositories {
   identities: IdentityRepository
   catalog: CatalogRepository
@@ -134,6 +153,7 @@ export interface Repositories {
   tokens: TokenRepository
   audit: AuditRepository
   connectorState: ConnectorStateRepository
+  findings: FindingRepository
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Store } from '../../src/storage/store.js'
 import { seedFixture } from '../support/builders.js'
 import { describeAuditContract } from './store-audit.contract.js'
 import { describeCatalogContract } from './store-catalog.contract.js'
+import { describeFindingContract } from './store-finding.contract.js'
 import { describeGrantContract } from './store-grant.contract.js'
 import { describeRequestContract } from './store-request.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
@@ -54,6 +55,8 @@ export function describeStoreContract(
     })
 
     describeCatalogContract(ctx)
+
+    describeFindingContract(ctx)
     describeRequestContract(ctx)
     describeGrantContract(ctx)
     describeTransactionContract(ctx)

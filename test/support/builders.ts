@@ -88,6 +88,7 @@ export function aTarget(overrides: Partial<Target> = {}): Target {
     kind: 'postgres',
     name: `Target ${id}`,
     config: { host: '127.0.0.1', port: 5432, database: 'app', adminUser: 'hourglass_admin' },
+    reconcile: { authoritative: false },
     createdAt: T0,
     updatedAt: T0,
     ...overrides,

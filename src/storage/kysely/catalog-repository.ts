@@ -10,6 +10,7 @@ function toTarget(row: TargetRow): Target {
     kind: row.kind,
     name: row.name,
     config: fromJson(row.config) as Record<string, unknown>,
+    reconcile: fromJson(row.reconcile) as Target['reconcile'],
     createdAt: fromMs(row.created_at),
     updatedAt: fromMs(row.updated_at),
   }
@@ -58,6 +59,7 @@ export function catalogRepository(scope: Scope): CatalogRepository {
           kind: target.kind,
           name: target.name,
           config: toJson(target.config),
+          reconcile: toJson(target.reconcile),
           created_at: toMs(target.createdAt),
           updated_at: toMs(target.updatedAt),
         })
@@ -66,6 +68,7 @@ export function catalogRepository(scope: Scope): CatalogRepository {
             kind: eb.ref('excluded.kind'),
             name: eb.ref('excluded.name'),
             config: eb.ref('excluded.config'),
+            reconcile: eb.ref('excluded.reconcile'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )

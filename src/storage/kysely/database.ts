@@ -1,3 +1,4 @@
+import type { FindingKind, FindingState } from '../../domain/finding.js'
 import type { Kysely, Transaction } from 'kysely'
 import type { RequestState, RevocationCondition } from '../../domain/access-request.js'
 import type { AuditEventType } from '../../domain/audit-event.js'
@@ -40,8 +41,30 @@ export interface TargetRow {
   name: string
   /** JSON object. */
   config: string
+  /** JSON object: reconciliation settings. */
+  reconcile: string
   created_at: number
   updated_at: number
+}
+
+export interface FindingRow {
+  id: string
+  target_id: string
+  kind: FindingKind
+  key: string
+  principal: string
+  grant_id: string | null
+  /** JSON object. */
+  details: string
+  state: FindingState
+  first_seen_at: number
+  last_seen_at: number
+  resolved_at: number | null
+  resolution: string | null
+  accepted_by: string | null
+  accept_reason: string | null
+  accepted_until: number | null
+  version: number
 }
 
 export interface EntitlementRow {
@@ -185,6 +208,7 @@ export interface Database {
   identities: IdentityRow
   identity_groups: IdentityGroupRow
   targets: TargetRow
+  findings: FindingRow
   entitlements: EntitlementRow
   requests: RequestRow
   request_reviewers: RequestReviewerRow

@@ -97,6 +97,7 @@ export function grantRepository(scope: Scope): GrantRepository {
         .orderBy('id', 'desc')
       if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId)
       if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId)
+      if (filter.targetId !== undefined) query = query.where('target_id', '=', filter.targetId)
       if (filter.states !== undefined) query = query.where('state', 'in', [...filter.states])
       if (filter.limit !== undefined) query = query.limit(filter.limit)
       return (await query.execute()).map(toGrant)

@@ -5,6 +5,7 @@ import type {
   AuditRepository,
   CatalogRepository,
   ConnectorStateRepository,
+  FindingRepository,
   GrantRepository,
   IdentityRepository,
   Repositories,
@@ -39,6 +40,7 @@ export class KyselyStore implements Store {
   readonly tokens: TokenRepository
   readonly audit: AuditRepository
   readonly connectorState: ConnectorStateRepository
+  readonly findings: FindingRepository
 
   readonly #db: Kysely<Database>
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
@@ -70,6 +72,7 @@ export class KyselyStore implements Store {
     this.tokens = repos.tokens
     this.audit = repos.audit
     this.connectorState = repos.connectorState
+    this.findings = repos.findings
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@ import { auditRepository } from './audit-repository.js'
 import { catalogRepository } from './catalog-repository.js'
 import type { Scope } from './scope.js'
 import { connectorStateRepository } from './connector-state-repository.js'
+import { findingRepository } from './finding-repository.js'
 import { grantRepository } from './grant-repository.js'
 import { identityRepository } from './identity-repository.js'
 import { requestRepository } from './request-repository.js'
@@ -21,5 +22,6 @@ export function repositoriesFor(scope: Scope): Repositories {
     tokens: withStoreErrors(tokenRepository(scope)),
     audit: withStoreErrors(auditRepository(scope)),
     connectorState: withStoreErrors(connectorStateRepository(scope)),
+    findings: withStoreErrors(findingRepository(scope)),
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely'
 import type { Engine } from '../kysely/database.js'
 import { init } from './0001-init.js'
+import { reconciliation } from './0002-reconciliation.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -14,6 +15,7 @@ export interface EngineMigration {
  */
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: EngineMigration]> = [
   ['0001-init', init],
+  ['0002-reconciliation', reconciliation],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
