@@ -2,7 +2,7 @@ import { backoffMs, type Grant } from '../domain/grant.js'
 import { ConnectorError, type IssueResult } from '../connectors/connector.js'
 import type { AppDeps } from './deps.js'
 import { casGrant, errorText } from './grant-transitions.js'
-import { recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
+import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
 import { executeRevocation } from './revoke-grant.js'
 import { decisionEvidence } from './submit-request.js'
 
@@ -115,11 +115,7 @@ async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Recheck> {
     target,
     subject,
     request,
-    context: {
-      durationSeconds: request.durationSeconds,
-      hasTicket: request.ticketRef !== null,
-      now: Math.floor(now.getTime() / 1000),
-    },
+    context: decisionContext(request, now),
   })
   // The current maximum wins: a lowered cap shortens a grant approved under the old one.
   const caps = [entitlement.maxDurationSeconds, decision.obligations.maxDurationSeconds ?? Infinity]

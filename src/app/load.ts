@@ -48,6 +48,18 @@ export async function recordAudit(
   await tx.audit.append({ ...event, id: deps.ids.newId('evt'), at: deps.clock.now() })
 }
 
+/** The context every policy decision gets: the asked duration, whether a ticket is named, and now. */
+export function decisionContext(
+  fields: { durationSeconds: number; ticketRef: string | null },
+  now: Date,
+): { durationSeconds: number; hasTicket: boolean; now: number } {
+  return {
+    durationSeconds: fields.durationSeconds,
+    hasTicket: fields.ticketRef !== null,
+    now: Math.floor(now.getTime() / 1000),
+  }
+}
+
 /** Whether `actor` administers Hourglass (may act on anyone's behalf for non-review actions). */
 export function isAdmin(actor: Pick<Identity, 'groups' | 'kind'>, adminGroup: string): boolean {
   return actor.kind === 'human' && actor.groups.includes(adminGroup)

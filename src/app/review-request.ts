@@ -11,7 +11,7 @@ import {
   type Verdict,
 } from '../domain/review.js'
 import type { AppDeps } from './deps.js'
-import { recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
+import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
 import { approveWithGrant, decisionEvidence, newGrant } from './submit-request.js'
 
 export interface ReviewInput {
@@ -82,11 +82,7 @@ export async function reviewRequest(
     target,
     subject,
     request,
-    context: {
-      durationSeconds: request.durationSeconds,
-      hasTicket: request.ticketRef !== null,
-      now: Math.floor(now.getTime() / 1000),
-    },
+    context: decisionContext(request, now),
   })
   if (!decision.allowed) {
     await recordRejection(deps, reviewer, request, new Error(decision.reasons.join('; ')))

@@ -11,7 +11,7 @@ import { effectiveApprovals, type Obligations } from '../domain/obligations.js'
 import type { Decision } from '../policy/policy-engine.js'
 import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
-import { recordAudit, requireEntitlement, requireIdentity, requireTarget } from './load.js'
+import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireTarget } from './load.js'
 
 export interface SubmitRequestInput {
   entitlementId: string
@@ -52,7 +52,7 @@ export async function submitRequest(
     entitlement,
     target,
     subject,
-    context: { durationSeconds, hasTicket: ticketRef !== null, now: Math.floor(now.getTime() / 1000) },
+    context: decisionContext({ durationSeconds, ticketRef }, now),
   })
   if (decision.allowed) assertObligationsMet(decision.obligations, durationSeconds, ticketRef)
 
