@@ -3,9 +3,10 @@ import { isSecret } from '../config/secret.js'
 import { AppError } from '../domain/errors.js'
 import type { ConnectorDefinition, ConnectorDeps, ConnectorInstance } from './connector.js'
 import { jwtConnector } from './jwt/index.js'
+import { webhookConnector } from './webhook/index.js'
 import { redactSecrets } from './redact-secrets.js'
 
-export const CONNECTOR_KINDS = ['jwt'] as const
+export const CONNECTOR_KINDS = ['jwt', 'webhook'] as const
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number]
 
 /**
@@ -15,6 +16,7 @@ export type ConnectorKind = (typeof CONNECTOR_KINDS)[number]
  */
 export const CONNECTORS = {
   jwt: jwtConnector,
+  webhook: webhookConnector,
 } satisfies { [K in ConnectorKind]: ConnectorDefinition & { kind: K } }
 
 /** The instance type a kind creates, with its kind-specific extras (e.g. the jwt `jwks`). */

@@ -1,0 +1,28 @@
+import type { ConnectorDefinition } from '../connector.js'
+import {
+  webhookConfigSchema,
+  webhookParamsSchema,
+  type WebhookConfig,
+  type WebhookParams,
+} from './config.js'
+import { createWebhookConnector } from './webhook-connector.js'
+
+export type { WebhookConfig, WebhookParams } from './config.js'
+export type { FetchLike, WebhookConnectorInstance, WebhookTransport } from './webhook-connector.js'
+export type { Delivery, DeliveryType } from './protocol.js'
+export { webhookConfigSchema, webhookParamsSchema } from './config.js'
+export { createWebhookConnector } from './webhook-connector.js'
+
+/**
+ * For systems Hourglass has no connector for: the operator's own endpoint provisions and
+ * removes access, told what to do by signed deliveries. Revocation is immediate as far as the
+ * endpoint's answer is truthful; a 2xx to `grant.revoke` is taken to mean access is gone.
+ */
+export const webhookConnector = {
+  kind: 'webhook' as const,
+  version: '1.0.0',
+  revocation: 'immediate',
+  configSchema: webhookConfigSchema,
+  paramsSchema: webhookParamsSchema,
+  create: createWebhookConnector,
+} satisfies ConnectorDefinition<WebhookConfig, WebhookParams>
