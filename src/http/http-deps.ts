@@ -1,6 +1,7 @@
 import type { AppDeps } from '../app/deps.js'
 import type { Secret } from '../config/secret.js'
 import type { Identity } from '../domain/identity.js'
+import type { IntegrationSettings } from './integrations.js'
 
 /** What the HTTP layer needs beyond the use cases' dependencies. main/ wires it. */
 export interface HttpDeps extends AppDeps {
@@ -13,6 +14,8 @@ export interface HttpDeps extends AppDeps {
     jwks(targetId: string): Promise<{ keys: object[] }>
     introspect(token: string): Promise<Record<string, unknown>>
   }
+  /** An ssh target's CA public key, for sshd's TrustedUserCAKeys. */
+  sshCaPublicKey(targetId: string): Promise<string>
   /** Extra readiness checks beyond the database (e.g. policy bundle loaded). */
   ready(): Promise<void>
   version: string
@@ -22,4 +25,6 @@ export interface HttpDeps extends AppDeps {
   metricsText(): Promise<{ contentType: string; body: string }>
   /** Makes a fresh API token and its hash (the token is shown once, only the hash is kept). */
   newApiToken(): { token: Secret; tokenHash: string }
+  /** SCIM, inbound ticket webhooks and workload token exchange; defaults apply when absent. */
+  integrations?: IntegrationSettings | undefined
 }

@@ -7,6 +7,7 @@ import { loadAuditSigningKey } from '../audit/audit-keys.js'
 import { AuditCheckpointer } from '../audit/checkpointer.js'
 import type { Config } from '../config/schema.js'
 import type { JwtConnectorInstance } from '../connectors/jwt/jwt-connector.js'
+import { isSshConnectorInstance } from '../connectors/ssh/index.js'
 import { AppError } from '../domain/errors.js'
 import { systemClock, type Clock, type IdSource } from '../domain/ports.js'
 import { LifecycleEngine } from '../engine/lifecycle-engine.js'
@@ -22,7 +23,9 @@ import { openStore } from '../storage/kysely/open-store.js'
 import type { Store } from '../storage/store.js'
 import { syncCatalog } from '../app/sync-catalog.js'
 import { reconcileAll } from '../app/reconcile-all.js'
+import { runGovernanceSweep } from '../app/governance-sweep.js'
 import { CachingConnectorHost } from './connector-host.js'
+import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
 import { PACKAGE_ROOT } from '../config/load.js'
 import { createMetrics, setGrantGauges } from '../observability/metrics.js'
@@ -92,6 +95,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       grantRevoked: (g) => {
         if (g.revocationLagMs !== null) metrics.revocationLag.observe(g.revocationLagMs / 1000)
       },
+      breakGlassUsed: (r) => engine?.signals.breakGlassUsed(r),
+      breakGlassReviewOverdue: (r) => engine?.signals.breakGlassReviewOverdue(r),
     },
     settings: {
       reviewTtlSeconds: lifecycle.reviewTtlSeconds,
@@ -102,11 +107,18 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       connectorTimeoutMs: lifecycle.connectorTimeoutMs,
       adminGroup: config.adminGroup,
       workerId: `${hostname()}:${process.pid}:${ids.newId('w').slice(2, 8)}`,
+      governance: config.governance,
     },
     authenticate: async (header) =>
       (await authenticateBearer(header, { tokens: store.tokens, identities: store.identities, oidc, now: () => clock.now() })).identity,
     auditPublicKeyPem: auditKey.publicKeyPem,
     jwt: jwtEndpoints(store, connectors),
+    sshCaPublicKey: async (targetId) => {
+      const target = await store.catalog.getTarget(targetId)
+      const instance = target?.kind === 'ssh' ? await connectors.instanceFor(target) : null
+      if (!instance || !isSshConnectorInstance(instance)) throw new AppError('target.not_found', `No ssh target ${targetId}`)
+      return instance.caPublicKey()
+    },
     ready: () => Promise.resolve(),
     version: PACKAGE_VERSION,
     webUiDir: path.join(PACKAGE_ROOT, 'web', 'dist'),
@@ -114,9 +126,13 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       const now = clock.now()
       const overdue = (await store.grants.listRevocable(now, 10_000)).filter((g) => g.state !== 'irrevocable').length
       setGrantGauges(metrics, await store.grants.countByState(), overdue)
+      metrics.breakGlassReviewsOverdue.set(
+        (await store.breakGlassReviews.list({ now, state: 'overdue', limit: 100_000 })).length,
+      )
       return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }
     },
     newApiToken: () => generateApiToken((n) => ids.randomBytes(n)),
+    integrations: integrationSettings(config, clock),
   }
   const checkpointer = new AuditCheckpointer({
     store,
@@ -133,6 +149,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     horizonMs: lifecycle.timerHorizonMs,
     concurrency: 8,
     afterSweep: async () => {
+      await runGovernanceSweep(deps)
       await checkpointer.maybeCheckpoint()
       const now = clock.now().getTime()
       if (lifecycle.reconcileIntervalMs > 0 && now - lastReconcile >= lifecycle.reconcileIntervalMs) {

@@ -1,0 +1,263 @@
+import { Secret } from '../../config/secret.js'
+import {
+  ConnectorError,
+  type ConnectorDeps,
+  type ConnectorInstance,
+  type GrantSpec,
+  type IssueResult,
+  type Liveness,
+  type OperationOptions,
+  type ReconcileScope,
+  type TargetAccess,
+} from '../connector.js'
+import { caPublicStateKey, DEFAULT_CA_KEY_ID, loadCaKey, type CaKey } from './ca-key.js'
+import { isValidKeyId, serialForGrant, signUserCertificate } from './certificate.js'
+import { sshParamsSchema, type SshConfig, type SshParams } from './config.js'
+import { instructionsFor } from './instructions.js'
+import { krlRevokesSerial } from './krl.js'
+import { KrlPublisher } from './krl-publisher.js'
+import { probeWritable } from './krl-file.js'
+import { SshLedger } from './ledger.js'
+import { parseHandle, parseSerial, type CertificateRef, type SshHandle } from './handle.js'
+
+export type { SshHandle } from './handle.js'
+
+export interface SshConnectorInstance extends ConnectorInstance {
+  inspect(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
+  list(scope: ReconcileScope, options: OperationOptions): Promise<TargetAccess[]>
+  removeAccess(entry: TargetAccess, options: OperationOptions): Promise<void>
+  verifyConfig(options: OperationOptions): Promise<void>
+  /** `ssh-ed25519 AAAA… comment`: the line hosts put in `TrustedUserCAKeys`. Public only. */
+  caPublicKey(): Promise<string>
+  /** Rewrites the KRL file from state; also run when the instance starts. */
+  publishKrl(): Promise<void>
+}
+
+export function createSshConnector(config: SshConfig, deps: ConnectorDeps): SshConnectorInstance {
+  const { state } = deps
+  const ledger = new SshLedger(state)
+  const nowSeconds = (): number => Math.floor(deps.now().getTime() / 1000)
+  let caLoad: Promise<CaKey> | undefined
+  const caKey = (): Promise<CaKey> => {
+    caLoad ??= loadCaKey(config, state).catch((error: unknown) => {
+      caLoad = undefined
+      throw error
+    })
+    return caLoad
+  }
+  const publisher = new KrlPublisher({
+    krlPath: config.krlPath,
+    ledger,
+    caKey,
+    nowSeconds,
+    comment: `hourglass ssh CA ${config.caKeyId ?? DEFAULT_CA_KEY_ID}`,
+  })
+  // A fresh machine gets the current KRL at once; a failure here is retried by every revoke.
+  void publisher.publish().catch(() => undefined)
+
+  /** The CA public key a serial was signed under, so its KRL entry names the right CA. */
+  const caBlobFor = async (ref: CertificateRef): Promise<Buffer> => {
+    const fingerprint = ref.caFingerprint ?? (await ledger.issued())[ref.serial.toString()]?.ca
+    if (fingerprint !== undefined) {
+      const stored = await guardState(() => state.get(caPublicStateKey(fingerprint)))
+      if (stored !== null) return Buffer.from(stored, 'base64')
+    }
+    return (await caKey()).publicBlob
+  }
+
+  const revokeRef = async (ref: CertificateRef): Promise<void> => {
+    const now = nowSeconds()
+    // Covers every certificate this serial may carry, including one an issue racing with this
+    // revoke signs: all are capped at issue time + maxTtl. Skew covers hosts whose clocks lag.
+    const keepUntil =
+      Math.max(ref.validBefore ?? 0, now + config.maxTtlSeconds) + config.clockSkewSeconds
+    const ca = (await caBlobFor(ref)).toString('base64')
+    await ledger.recordRevoked(ref.serial, { ca, keepUntil, revokedAt: now }, now)
+    await publisher.publish()
+  }
+
+  return {
+    async issue(grant: GrantSpec, { signal }: OperationOptions): Promise<IssueResult> {
+      checkAborted(signal)
+      const params = parseParams(grant.params)
+      if (!isValidKeyId(grant.grantId)) {
+        throw new ConnectorError('rejected', 'the grant id cannot be a certificate key id', {
+          retryable: false,
+        })
+      }
+      const now = nowSeconds()
+      // Never outlive the grant: valid_before rounds down and is capped by maxTtlSeconds.
+      const validBefore = Math.min(
+        Math.floor(grant.expiresAt.getTime() / 1000),
+        now + config.maxTtlSeconds,
+      )
+      const startsAt = Math.floor(grant.startsAt.getTime() / 1000)
+      if (validBefore <= now) {
+        throw new ConnectorError('rejected', 'the grant has ended; no certificate was issued', {
+          retryable: false,
+        })
+      }
+      if (validBefore <= startsAt) {
+        throw new ConnectorError('rejected', 'the grant starts later than maxTtlSeconds from now', {
+          retryable: true,
+        })
+      }
+      const serial = serialForGrant(grant.grantId)
+      if ((await ledger.revoked()).value[serial.toString()] !== undefined) {
+        throw new ConnectorError('conflict', 'this grant was already revoked on the target', {
+          retryable: false,
+        })
+      }
+      const ca = await caKey()
+      checkAborted(signal)
+      const signed = signUserCertificate({
+        ca,
+        grantId: grant.grantId,
+        params,
+        validAfter: startsAt - config.clockSkewSeconds,
+        validBefore,
+      })
+      await ledger.recordIssued(
+        serial,
+        { grantId: grant.grantId, principals: params.principals, validBefore, ca: ca.fingerprint },
+        now,
+      )
+      const expiresAt = new Date(validBefore * 1000)
+      const handle: SshHandle = {
+        serial: serial.toString(),
+        keyId: grant.grantId,
+        validBefore,
+        caFingerprint: ca.fingerprint,
+      }
+      const bundle = {
+        privateKey: signed.privateKey,
+        certificate: signed.certificate,
+        principals: params.principals,
+        expiresAt: expiresAt.toISOString(),
+      }
+      return {
+        handle: { ...handle },
+        credential: new Secret(JSON.stringify(bundle)),
+        expiresAt,
+        instructions: instructionsFor(grant.grantId, params.principals, expiresAt),
+      }
+    },
+
+    async revoke(handle: Record<string, unknown>, { signal }: OperationOptions): Promise<void> {
+      checkAborted(signal)
+      await revokeRef(parseHandle(handle))
+    },
+
+    async inspect(
+      handle: Record<string, unknown>,
+      { signal }: OperationOptions,
+    ): Promise<Liveness> {
+      checkAborted(signal)
+      const ref = parseHandle(handle)
+      const now = nowSeconds()
+      const validBefore =
+        ref.validBefore ?? (await ledger.issued())[ref.serial.toString()]?.validBefore ?? null
+      // Nothing recorded for an intent handle: no certificate was ever handed out.
+      if (validBefore === null || validBefore <= now) return 'gone'
+      return (await publisher.isPublished(await caBlobFor(ref), ref.serial)) ? 'gone' : 'live'
+    },
+
+    /**
+     * Certificates are bearer artefacts that live with their holders: a host keeps no record of
+     * them, so there is no shadow access to discover. What is listed is every certificate this
+     * target signed that is unexpired and not revoked by the published KRL.
+     */
+    async list(_scope: ReconcileScope, { signal }: OperationOptions): Promise<TargetAccess[]> {
+      checkAborted(signal)
+      const now = nowSeconds()
+      const krl = await publisher.readPublished()
+      const entries: TargetAccess[] = []
+      for (const [serial, cert] of Object.entries(await ledger.issued())) {
+        if (cert.validBefore <= now) continue
+        const ref = { serial: BigInt(serial), validBefore: null, caFingerprint: cert.ca }
+        if (krl !== null && krlRevokesSerial(krl, await caBlobFor(ref), ref.serial)) continue
+        entries.push({
+          key: `cert:${serial}`,
+          principal: cert.grantId,
+          grantId: cert.grantId,
+          privileges: [...cert.principals].sort(),
+        })
+      }
+      return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    },
+
+    async removeAccess(entry: TargetAccess, { signal }: OperationOptions): Promise<void> {
+      checkAborted(signal)
+      const match = /^cert:([1-9][0-9]{0,19})$/.exec(entry.key)
+      if (match?.[1] === undefined) {
+        throw new ConnectorError('rejected', 'not an ssh connector access entry', {
+          retryable: false,
+        })
+      }
+      const serial = parseSerial(match[1])
+      const cert = (await ledger.issued())[serial.toString()]
+      await revokeRef({
+        serial,
+        validBefore: cert?.validBefore ?? null,
+        caFingerprint: cert?.ca ?? null,
+      })
+    },
+
+    async verifyConfig({ signal }: OperationOptions): Promise<void> {
+      checkAborted(signal)
+      try {
+        await probeWritable(config.krlPath)
+      } catch (error) {
+        const code = error instanceof Error && 'code' in error ? String(error.code) : 'error'
+        throw new ConnectorError(
+          'rejected',
+          `the KRL directory for ${config.krlPath} is not writable (${code})`,
+          { retryable: false, cause: error },
+        )
+      }
+      await caKey()
+    },
+
+    async caPublicKey(): Promise<string> {
+      return (await caKey()).publicLine
+    },
+
+    publishKrl(): Promise<void> {
+      return publisher.publish()
+    },
+
+    async close(): Promise<void> {
+      await publisher.settled()
+      caLoad = undefined
+    },
+  }
+}
+
+function parseParams(raw: Record<string, unknown>): SshParams {
+  const parsed = sshParamsSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+  throw new ConnectorError('rejected', `invalid ssh entitlement params: ${issues.join('; ')}`, {
+    retryable: false,
+  })
+}
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw new ConnectorError('unreachable', 'the operation was aborted', {
+      retryable: true,
+      cause: signal.reason,
+    })
+  }
+}
+
+async function guardState<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation()
+  } catch (error) {
+    if (error instanceof ConnectorError) throw error
+    throw new ConnectorError('unreachable', 'the connector state store failed', {
+      retryable: true,
+    })
+  }
+}
