@@ -1,0 +1,79 @@
+import { ConnectorError } from '../connector.js'
+import { RedisReplyError } from './client.js'
+
+/** Replies that mean "this credential or grant may not do that": retrying cannot help. */
+const REFUSALS: ReadonlySet<string> = new Set(['NOPERM', 'WRONGPASS', 'NOAUTH'])
+/** Replies that mean "not now": a loading, busy or failing-over server. */
+const TRANSIENT: ReadonlySet<string> = new Set([
+  'LOADING',
+  'BUSY',
+  'TRYAGAIN',
+  'MASTERDOWN',
+  'CLUSTERDOWN',
+  'READONLY',
+])
+
+/**
+ * The one place driver failures become ConnectorErrors. Messages come from RedisReplyError and
+ * RedisTransportError, which the client has already stripped of arguments and digests.
+ */
+export function toConnectorError(error: unknown, what: string): ConnectorError {
+  if (error instanceof ConnectorError) return error
+  if (error instanceof RedisReplyError) {
+    if (REFUSALS.has(error.code)) {
+      return new ConnectorError('rejected', `${what}: Redis refused: ${error.message}`, {
+        retryable: false,
+        cause: error,
+      })
+    }
+    if (TRANSIENT.has(error.code)) {
+      return new ConnectorError('unreachable', `${what}: Redis is unavailable: ${error.message}`, {
+        retryable: true,
+        cause: error,
+      })
+    }
+    return new ConnectorError('rejected', `${what} failed: ${error.message}`, {
+      retryable: false,
+      cause: error,
+    })
+  }
+  const message = error instanceof Error ? error.message : 'unknown failure'
+  return new ConnectorError('unreachable', `${what}: Redis is unreachable: ${message}`, {
+    retryable: true,
+    cause: error,
+  })
+}
+
+export function isNoSuchUser(error: unknown): boolean {
+  return error instanceof RedisReplyError && /no such user/i.test(error.message)
+}
+
+export function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw aborted(signal)
+}
+
+/**
+ * Stops waiting when the caller gives up. The command itself may still reach Redis; every
+ * command this connector sends is safe to repeat, so a later retry converges.
+ */
+export function abortable<T>(signal: AbortSignal, operation: () => Promise<T>): Promise<T> {
+  checkAborted(signal)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(aborted(signal))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    void operation()
+      .then(resolve, reject)
+      .finally(() => {
+        signal.removeEventListener('abort', onAbort)
+      })
+  })
+}
+
+function aborted(signal: AbortSignal): ConnectorError {
+  return new ConnectorError('unreachable', 'the operation was aborted', {
+    retryable: true,
+    cause: signal.reason,
+  })
+}
