@@ -3,12 +3,13 @@ import { isSecret } from '../config/secret.js'
 import { AppError } from '../domain/errors.js'
 import type { ConnectorDefinition, ConnectorDeps, ConnectorInstance } from './connector.js'
 import { jwtConnector } from './jwt/index.js'
+import { postgresConnector } from './postgres/index.js'
 import { redisConnector } from './redis/index.js'
 import { sshConnector } from './ssh/index.js'
 import { webhookConnector } from './webhook/index.js'
 import { redactSecrets } from './redact-secrets.js'
 
-export const CONNECTOR_KINDS = ['jwt', 'redis', 'ssh', 'webhook'] as const
+export const CONNECTOR_KINDS = ['jwt', 'postgres', 'redis', 'ssh', 'webhook'] as const
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number]
 
 /**
@@ -18,6 +19,7 @@ export type ConnectorKind = (typeof CONNECTOR_KINDS)[number]
  */
 export const CONNECTORS = {
   jwt: jwtConnector,
+  postgres: postgresConnector,
   redis: redisConnector,
   ssh: sshConnector,
   webhook: webhookConnector,

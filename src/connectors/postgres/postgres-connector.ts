@@ -1,0 +1,157 @@
+import {
+  ConnectorError,
+  type ConnectorDeps,
+  type ConnectorInstance,
+  type GrantSpec,
+  type IssueResult,
+  type Liveness,
+  type OperationOptions,
+  type ReconcileScope,
+  type TargetAccess,
+} from '../connector.js'
+import { checkIn, checkoutRecord, inspectCheckout, issueCheckout } from './checkout.js'
+import { postgresParamsSchema, type PostgresConfig, type PostgresParams } from './config.js'
+import type { PostgresContext } from './context.js'
+import { checkAborted } from './errors.js'
+import { parseHandle, type ParsedHandle } from './handles.js'
+import { createPgPool, run, type PgClient } from './pg-client.js'
+import { listAccess, removeAccess } from './reconcile.js'
+import { inspectRole, issueRole, revokeRole, roleForGrant } from './role-mode.js'
+import { isManagedRoleName } from './role-names.js'
+
+export interface PostgresConnectorInstance extends ConnectorInstance {
+  inspect(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
+  list(scope: ReconcileScope, options: OperationOptions): Promise<TargetAccess[]>
+  removeAccess(entry: TargetAccess, options: OperationOptions): Promise<void>
+  verifyConfig(options: OperationOptions): Promise<void>
+}
+
+/** pg_terminate_backend(pid, timeout) arrived in 14. */
+const MIN_SERVER_VERSION = 140_000
+
+/** `client` is for tests that stand in for the driver; the host lets it default to a pg.Pool. */
+export function createPostgresConnector(
+  config: PostgresConfig,
+  deps: ConnectorDeps,
+  client: PgClient = createPgPool(config),
+): PostgresConnectorInstance {
+  const ctx: PostgresContext = { config, client, state: deps.state, now: () => deps.now() }
+
+  /** A role a handle names is dropped only if this connector could have made it. */
+  const resolve = async (handle: Record<string, unknown>): Promise<Resolved> => {
+    const parsed: ParsedHandle = parseHandle(handle)
+    switch (parsed.mode) {
+      case 'role':
+        if (!isManagedRoleName(config.rolePrefix, parsed.role)) {
+          throw new ConnectorError('rejected', 'the handle names a role Hourglass did not create', {
+            retryable: false,
+          })
+        }
+        return { mode: 'role', role: parsed.role }
+      case 'checkout':
+        return parsed
+      case 'intent': {
+        const record = await checkoutRecord(ctx, parsed.grantId)
+        if (record !== null) {
+          return { mode: 'checkout', account: record.account, grantId: parsed.grantId }
+        }
+        return { mode: 'role', role: roleForGrant(ctx, parsed.grantId) }
+      }
+    }
+  }
+
+  return {
+    async issue(grant: GrantSpec, { signal }: OperationOptions): Promise<IssueResult> {
+      checkAborted(signal)
+      const params = parseParams(grant.params)
+      return params.mode === 'role'
+        ? issueRole(ctx, grant, params, signal)
+        : issueCheckout(ctx, grant, params, signal)
+    },
+
+    async revoke(handle: Record<string, unknown>, { signal }: OperationOptions): Promise<void> {
+      checkAborted(signal)
+      const target = await resolve(handle)
+      if (target.mode === 'role') await revokeRole(ctx, target.role, signal)
+      else await checkIn(ctx, target.account, target.grantId, signal)
+    },
+
+    async inspect(
+      handle: Record<string, unknown>,
+      { signal }: OperationOptions,
+    ): Promise<Liveness> {
+      checkAborted(signal)
+      const target = await resolve(handle)
+      return target.mode === 'role'
+        ? inspectRole(ctx, target.role, signal)
+        : inspectCheckout(ctx, target.account, target.grantId)
+    },
+
+    async list(scope: ReconcileScope, { signal }: OperationOptions): Promise<TargetAccess[]> {
+      checkAborted(signal)
+      return listAccess(ctx, scope, signal)
+    },
+
+    async removeAccess(entry: TargetAccess, { signal }: OperationOptions): Promise<void> {
+      checkAborted(signal)
+      await removeAccess(ctx, entry, signal)
+    },
+
+    async verifyConfig({ signal }: OperationOptions): Promise<void> {
+      const [row] = await run<LoginPrivileges>(client, signal, 'verify login', VERIFY_SQL)
+      const missing = missingPrivileges(row)
+      if (missing.length > 0) {
+        throw new ConnectorError(
+          'rejected',
+          `the connector login ${config.user} cannot manage roles: ${missing.join('; ')}`,
+          { retryable: false },
+        )
+      }
+    },
+
+    close(): Promise<void> {
+      return client.end()
+    },
+  }
+}
+
+type Resolved =
+  { mode: 'role'; role: string } | { mode: 'checkout'; account: string; grantId: string }
+
+interface LoginPrivileges {
+  superuser: boolean
+  createrole: boolean
+  can_signal: boolean
+  version: number
+}
+
+const VERIFY_SQL =
+  'SELECT rolsuper AS superuser, rolcreaterole AS createrole, ' +
+  "pg_has_role(current_user, 'pg_signal_backend', 'USAGE') AS can_signal, " +
+  "current_setting('server_version_num')::int AS version " +
+  'FROM pg_roles WHERE rolname = current_user'
+
+function missingPrivileges(row: LoginPrivileges | undefined): string[] {
+  if (row === undefined) return ['the login is not in pg_roles']
+  const missing: string[] = []
+  if (row.version < MIN_SERVER_VERSION) missing.push('PostgreSQL 14 or later is required')
+  if (!row.superuser && !row.createrole) missing.push('CREATEROLE is missing')
+  if (!row.superuser && !row.can_signal) {
+    missing.push('membership in pg_signal_backend is missing (needed to end sessions on revoke)')
+  }
+  return missing
+}
+
+function parseParams(raw: Record<string, unknown>): PostgresParams {
+  const parsed = postgresParamsSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  // Paths and messages only: the offending value is what an attacker chose.
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+  throw new ConnectorError(
+    'rejected',
+    `invalid postgres entitlement params: ${issues.join('; ')}`,
+    {
+      retryable: false,
+    },
+  )
+}
