@@ -22,6 +22,7 @@ import { isManagedRoleName } from './role-names.js'
 export interface PostgresConnectorInstance extends ConnectorInstance {
   inspect(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
   list(scope: ReconcileScope, options: OperationOptions): Promise<TargetAccess[]>
+  privilegesFor(params: Record<string, unknown>): string[]
   removeAccess(entry: TargetAccess, options: OperationOptions): Promise<void>
   verifyConfig(options: OperationOptions): Promise<void>
 }
@@ -85,6 +86,12 @@ export function createPostgresConnector(
       return target.mode === 'role'
         ? inspectRole(ctx, target.role, signal)
         : inspectCheckout(ctx, target.account, target.grantId)
+    },
+
+    /** A role-mode grant holds exactly its target role; anything more is drift. */
+    privilegesFor(params: Record<string, unknown>): string[] {
+      const parsed = postgresParamsSchema.safeParse(params)
+      return parsed.success && parsed.data.mode === 'role' ? [parsed.data.grantRole] : []
     },
 
     async list(scope: ReconcileScope, { signal }: OperationOptions): Promise<TargetAccess[]> {

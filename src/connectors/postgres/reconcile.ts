@@ -39,6 +39,15 @@ export async function listAccess(
     if (parsed.data.mode === 'role') grantRoles.add(parsed.data.grantRole)
     else accounts.add(parsed.data.account)
   }
+  const prefixed = await run<{ role: string; memberships: string[] }>(
+    ctx.client,
+    signal,
+    'list prefixed roles',
+    PREFIXED_SQL,
+    [ctx.config.rolePrefix],
+  )
+  // A role Hourglass created reports everything it holds, so an extra GRANT shows up as drift.
+  const managedMemberships = new Map(prefixed.map((p) => [p.role, [...p.memberships].sort()]))
   const members = await run<{ granted: string; member: string }>(
     ctx.client,
     signal,
@@ -50,20 +59,14 @@ export async function listAccess(
   const seen = new Set<string>()
   for (const { granted, member } of members) {
     seen.add(member)
+    const grantId = await grantIdOf(ctx, member)
     entries.push({
       key: `member:${member}:${granted}`,
       principal: member,
-      grantId: await grantIdOf(ctx, member),
-      privileges: [granted],
+      grantId,
+      privileges: grantId !== null ? (managedMemberships.get(member) ?? [granted]) : [granted],
     })
   }
-  const prefixed = await run<{ role: string; memberships: string[] }>(
-    ctx.client,
-    signal,
-    'list prefixed roles',
-    PREFIXED_SQL,
-    [ctx.config.rolePrefix],
-  )
   for (const { role, memberships } of prefixed) {
     if (seen.has(role)) continue
     entries.push({

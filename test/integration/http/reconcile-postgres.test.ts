@@ -91,6 +91,16 @@ describe.skipIf(!base)('reconciliation against a real PostgreSQL target, through
     expect(await pgt.admin(`SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1`, [shadow])).toHaveLength(1)
   })
 
+  it('reports drift when a granted role was given more than its entitlement', async () => {
+    const [grant] = await world.runtime.deps.store.grants.list({ targetId: 'orders-db', states: ['active'] })
+    const role = (grant!.handle as { role: string }).role
+    await pgt.admin(`CREATE ROLE extra_${pgt.tag}`)
+    await pgt.admin(`GRANT extra_${pgt.tag} TO "${role}"`)
+    await reconcile()
+    const drift = (await findings('open')).find((f) => f.kind === 'drift')
+    expect(drift).toMatchObject({ grantId: grant!.id, principal: role, details: { expected: [pgt.appRead], actual: [`extra_${pgt.tag}`, pgt.appRead].sort() } })
+  })
+
   it('an accepted finding holds until its expiry, then reopens', async () => {
     const open = (await findings('open')).find((f) => f.kind === 'shadow')!
     const short = await world.as('admin').post(`/v1/findings/${open.id}/accept`, { reason: 'vendor reporting job, ticket OPS-9', for: '100d' })
