@@ -29,6 +29,9 @@ import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
 import { PACKAGE_ROOT } from '../config/load.js'
 import { createMetrics, setGrantGauges } from '../observability/metrics.js'
+import { withOutboxSignal } from '../app/notify.js'
+import type { NotificationDispatcher } from '../notifications/notification-dispatcher.js'
+import { createNotifications } from './notifications.js'
 
 export interface Runtime {
   config: Config
@@ -37,6 +40,8 @@ export interface Runtime {
   engine: LifecycleEngine
   checkpointer: AuditCheckpointer
   connectors: CachingConnectorHost
+  /** Sends the outbox; nudged after each commit that queued messages and by every sweep. */
+  notifications: NotificationDispatcher
   close(): Promise<void>
 }
 
@@ -76,10 +81,16 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
 
   const lifecycle = config.lifecycle
   const metrics = createMetrics()
+  const random = overrides.random ?? Math.random
+  const notifications = createNotifications(config, { outbox: store.outbox, clock, random, log, metrics, publicUrl: publicUrlOf(config) })
   // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
   let engine: LifecycleEngine | null = null
   const deps: HttpDeps = {
-    store,
+    // Commits that queued notifications nudge the dispatcher, so they go out at once.
+    store: withOutboxSignal(store, () => {
+      notifications.dispatcher.nudge()
+    }),
+    notifications: notifications.routing,
     policy,
     clock,
     ids,
@@ -149,6 +160,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     horizonMs: lifecycle.timerHorizonMs,
     concurrency: 8,
     afterSweep: async () => {
+      notifications.dispatcher.nudge()
       await runGovernanceSweep(deps)
       await checkpointer.maybeCheckpoint()
       const now = clock.now().getTime()
@@ -158,7 +170,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       }
     },
   })
-  await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config) })
+  await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config), DATA_DIR: config.dataDir })
   const app = buildApp(deps) as unknown as Hono
   const running = engine
   return {
@@ -168,8 +180,10 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     engine: running,
     checkpointer,
     connectors,
+    notifications: notifications.dispatcher,
     async close() {
       await running.stop()
+      await notifications.dispatcher.stop()
       await checkpointer.maybeCheckpoint(true).catch(() => undefined)
       await connectors.close()
       await policy.close()

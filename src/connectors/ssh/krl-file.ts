@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { decodeKrl, type DecodedKrl } from './krl.js'
 
@@ -11,6 +11,8 @@ import { decodeKrl, type DecodedKrl } from './krl.js'
  */
 export async function writeFileAtomically(path: string, data: Buffer): Promise<void> {
   const directory = dirname(path)
+  // A fresh machine has no KRL directory yet; sshd needs to traverse it, so 0755.
+  await mkdir(directory, { recursive: true, mode: 0o755 })
   const temp = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   // The KRL holds serials only; sshd and any distribution agent must be able to read it.
   const file = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
