@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspect } from 'node:util'
@@ -222,7 +222,17 @@ describe('ssh connector', () => {
     started.push(missing)
     const error = await failure(missing.verifyConfig(options()))
     expect([error.reason, error.retryable]).toEqual(['rejected', false])
-    expect(await failure(missing.publishKrl())).toMatchObject({ reason: 'unreachable' })
+    // Publishing creates a missing directory (a fresh machine), after which the check passes.
+    await missing.publishKrl()
+    await missing.verifyConfig(options())
+    // A path that can never hold a directory (under a regular file) still fails.
+    await writeFile(join(dir, 'plain-file'), 'x')
+    const impossible = createSshConnector(
+      sshConfigSchema.parse({ krlPath: join(dir, 'plain-file', 'sub', 'x.krl') }),
+      { now: () => START, newId: (p) => p, state: new MemoryConnectorState() },
+    )
+    started.push(impossible)
+    expect(await failure(impossible.publishKrl())).toMatchObject({ reason: 'unreachable' })
   })
 
   it('keeps the CA private key out of caPublicKey, errors, handles and credentials', async () => {
