@@ -1,6 +1,8 @@
 import { backoffMs, type Grant } from '../domain/grant.js'
 import { ConnectorError, type IssueResult } from '../connectors/connector.js'
 import type { AppDeps } from './deps.js'
+import { decideWithExceptions } from './decide-with-exceptions.js'
+import { supersedeExtendedGrant } from './extend-grant.js'
 import { casGrant, errorText } from './grant-transitions.js'
 import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
 import { executeRevocation } from './revoke-grant.js'
@@ -92,15 +94,18 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
   return commitActivation(deps, claimed, result, check.expiresAt)
 }
 
-interface Recheck {
+export interface Recheck {
   allowed: boolean
   evidence: Record<string, unknown>
   params: Record<string, unknown>
   expiresAt: Date
 }
 
-/** Policy again at the moment of effect, with fresh identities and the current bundle (T09/T10). */
-async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Recheck> {
+/**
+ * Policy again at the moment of effect, with fresh identities, the current bundle and the
+ * exceptions active right now (T09/T10). Also run for active grants on every context change.
+ */
+export async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Recheck> {
   const { store } = deps
   const request = await requireRequest(store, grant.requestId)
   const requester = await requireIdentity(store, request.requesterId)
@@ -108,7 +113,7 @@ async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Recheck> {
   const entitlement = await requireEntitlement(store, grant.entitlementId)
   const target = await requireTarget(store, entitlement.targetId)
   const now = deps.clock.now()
-  const decision = await deps.policy.decide({
+  const { decision } = await decideWithExceptions(deps, {
     action: 'activate',
     principal: requester,
     entitlement,
@@ -202,6 +207,7 @@ async function commitActivation(
   if (outcome.kind === 'active') {
     deps.log.info({ grantId: claimed.id, expiresAt }, 'grant active')
     deps.signals.grantActivated(outcome.grant)
+    await supersedeExtendedGrant(deps, outcome.grant)
     return outcome.grant
   }
   return handOverAfterLostCommit(deps, claimed, result, outcome.current)

@@ -1,5 +1,8 @@
+import type { AccessRequest } from '../domain/access-request.js'
+import type { PostUseReview } from '../domain/break-glass.js'
 import type { Target } from '../domain/catalog.js'
 import type { Grant } from '../domain/grant.js'
+import type { NotificationRouting } from '../domain/notifications.js'
 import type { Clock, IdSource } from '../domain/ports.js'
 import type { Secret } from '../config/secret.js'
 import type { ConnectorDefinition, ConnectorInstance } from '../connectors/connector.js'
@@ -33,12 +36,44 @@ export interface WorkSignals {
   revocationRequested(grantId: string): void
   grantIrrevocable(grant: Pick<Grant, 'id' | 'connectorKind'>): void
   grantRevoked(grant: Pick<Grant, 'id' | 'connectorKind' | 'revocationLagMs'>): void
+  /** Break-glass was used: owners and security must hear of it at once. */
+  breakGlassUsed(request: AccessRequest): void
+  /** A break-glass use passed its post-use review deadline unreviewed (escalated once). */
+  breakGlassReviewOverdue(review: PostUseReview): void
 }
 
 export interface RetrySettings {
   maxAttempts: number
   baseMs: number
   capMs: number
+}
+
+export interface GovernanceSettings {
+  breakGlass: {
+    /** The post-use review is due this long after the use. */
+    reviewWithinSeconds: number
+    /** Uses per user in any 24 hours. */
+    maxUsesPerDay: number
+    /** Refuse a user's next break-glass while one of theirs is overdue for review. */
+    blockWhileOverdue: boolean
+    /** Members are told of every use and may review any. */
+    securityGroup: string
+  }
+  /** The durations along a chain of extensions may sum to at most this × the entitlement max. */
+  extensionCapFactor: number
+  /** After a reviewer's denial, the same requester waits this long to ask for it again. */
+  cooldownAfterDenialSeconds: number
+  exceptions: {
+    /** More renewals in a row than this is drift. */
+    maxRenewals: number
+    /** A share of an entitlement's grants above this (within the window) is drift. */
+    maxShare: number
+    /** Fewer grants than this in the window make the share meaningless. */
+    minGrants: number
+    windowSeconds: number
+  }
+  /** Grants held by NHIs whose owner left: revoke them at once, or hold them (flagged only). */
+  orphanedNhiGrants: 'revoke' | 'hold'
 }
 
 export interface LifecycleSettings {
@@ -56,6 +91,7 @@ export interface LifecycleSettings {
   adminGroup: string
   /** Identifies this process in leases. */
   workerId: string
+  governance: GovernanceSettings
 }
 
 export interface AppDeps {
@@ -70,6 +106,8 @@ export interface AppDeps {
   log: Logger
   signals: WorkSignals
   settings: LifecycleSettings
+  /** Where audited events send notifications; unset sends none (docs/notifications.md). */
+  notifications?: NotificationRouting
 }
 
 export const NO_SIGNALS: WorkSignals = {
@@ -78,4 +116,6 @@ export const NO_SIGNALS: WorkSignals = {
   revocationRequested: () => undefined,
   grantIrrevocable: () => undefined,
   grantRevoked: () => undefined,
+  breakGlassUsed: () => undefined,
+  breakGlassReviewOverdue: () => undefined,
 }

@@ -6,6 +6,7 @@ import type { Grant } from '../domain/grant.js'
 import type { Identity } from '../domain/identity.js'
 import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
+import { queueNotifications } from './notify.js'
 
 export async function requireIdentity(repos: Repositories, id: string): Promise<Identity> {
   const identity = await repos.identities.get(id)
@@ -39,13 +40,17 @@ export async function requireGrant(repos: Repositories, id: string): Promise<Gra
   return grant
 }
 
-/** Appends an audit event in the caller's transaction, stamped with this process's clock. */
+/**
+ * Appends an audit event in the caller's transaction, stamped with this process's clock, and
+ * queues the notifications it causes (docs/notifications.md) in the same transaction.
+ */
 export async function recordAudit(
   tx: Repositories,
-  deps: Pick<AppDeps, 'clock' | 'ids'>,
+  deps: Pick<AppDeps, 'clock' | 'ids' | 'notifications'>,
   event: AuditEventInput,
 ): Promise<void> {
-  await tx.audit.append({ ...event, id: deps.ids.newId('evt'), at: deps.clock.now() })
+  const stored = await tx.audit.append({ ...event, id: deps.ids.newId('evt'), at: deps.clock.now() })
+  if (deps.notifications) await queueNotifications(tx, deps, deps.notifications, stored)
 }
 
 /** The context every policy decision gets: the asked duration, whether a ticket is named, and now. */

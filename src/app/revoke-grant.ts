@@ -44,12 +44,15 @@ async function assertMayEnd(
 /**
  * Marks a grant for revocation with a reason (idempotent). A grant never issued ends at once;
  * one being issued right now is flagged, and its issuer hands it to revocation when it commits.
+ * `cause` says which change caused it (a closed ticket, an offboarding, a policy reload…) and is
+ * recorded with the revocation.
  */
 export async function endGrant(
   deps: AppDeps,
   grantId: string,
   reason: RevokeReason,
   actor: string,
+  cause?: Record<string, unknown>,
 ): Promise<Grant> {
   const now = deps.clock.now()
   const result = await deps.store.transaction(async (tx) => {
@@ -85,7 +88,12 @@ export async function endGrant(
       actor,
       requestId: g.requestId,
       grantId,
-      data: { reason, fromState: g.state, verification: next.verification },
+      data: {
+        reason,
+        fromState: g.state,
+        verification: next.verification,
+        ...(cause !== undefined ? { cause } : {}),
+      },
     })
     return next
   })

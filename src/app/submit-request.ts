@@ -7,9 +7,11 @@ import type { Entitlement } from '../domain/catalog.js'
 import { AppError } from '../domain/errors.js'
 import { targetNameFor, type Grant } from '../domain/grant.js'
 import type { Identity } from '../domain/identity.js'
-import { effectiveApprovals, type Obligations } from '../domain/obligations.js'
+import { combineObligations, effectiveApprovals, type Obligations } from '../domain/obligations.js'
 import type { Decision } from '../policy/policy-engine.js'
 import type { Repositories } from '../storage/store.js'
+import { assertCooledDown } from './cooldown.js'
+import { decideWithExceptions, recordExceptionUses } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireTarget } from './load.js'
 
@@ -21,6 +23,10 @@ export interface SubmitRequestInput {
   ticketRef?: string | null | undefined
   durationSeconds?: number | undefined
   revocationCondition?: RevocationCondition | undefined
+  /** Set by extendGrant: the grant this request extends. */
+  extendsGrantId?: string | undefined
+  /** Set by extendGrant: the extended request's obligations, which the new one can only tighten. */
+  obligationFloor?: Obligations | undefined
 }
 
 export interface SubmitRequestResult {
@@ -45,8 +51,16 @@ export async function submitRequest(
     throw windowError(durationSeconds, entitlement.maxDurationSeconds, 'catalog')
   }
   const ticketRef = input.ticketRef ?? null
+  const revocationCondition = input.revocationCondition ?? 'expiry'
+  if (revocationCondition === 'ticket_closed' && ticketRef === null) {
+    throw new AppError(
+      'request.ticket_required',
+      'A grant that ends when its ticket closes needs a ticket reference',
+    )
+  }
+  await assertCooledDown(deps, requester.id, entitlement.id)
   const now = clock.now()
-  const decision = await deps.policy.decide({
+  const outcome = await decideWithExceptions(deps, {
     action: 'request',
     principal: requester,
     entitlement,
@@ -54,6 +68,14 @@ export async function submitRequest(
     subject,
     context: decisionContext({ durationSeconds, ticketRef }, now),
   })
+  // An extension is reviewed under the rules of what it extends: never fewer approvals (T05).
+  const floor = input.obligationFloor
+  const decision: Decision = floor
+    ? {
+        ...outcome.decision,
+        obligations: combineObligations([outcome.decision.obligations, floor]),
+      }
+    : outcome.decision
   if (decision.allowed) assertObligationsMet(decision.obligations, durationSeconds, ticketRef)
 
   const id = deps.ids.newId('req')
@@ -65,8 +87,11 @@ export async function submitRequest(
     justification: input.justification,
     ticketRef,
     durationSeconds,
-    revocationCondition: input.revocationCondition ?? 'expiry',
+    revocationCondition,
     submittedAt: now,
+    breakGlass: false,
+    incidentRef: null,
+    extendsGrantId: input.extendsGrantId ?? null,
   }
   const autoApproved = decision.allowed && effectiveApprovals(decision.obligations) === 0
   const request: AccessRequest = {
@@ -104,9 +129,17 @@ export async function submitRequest(
         revocationCondition: request.revocationCondition,
         decision: decisionEvidence(decision),
         eligibleReviewers: request.eligibleReviewers,
+        ...(request.extendsGrantId !== null ? { extendsGrantId: request.extendsGrantId } : {}),
+        ...(outcome.used.length > 0 ? { exceptions: outcome.used.map((e) => e.id) } : {}),
       },
     })
     if (grant) await approveWithGrant(tx, deps, request, grant, 'system:policy')
+    await recordExceptionUses(tx, deps, outcome, {
+      requestId: id,
+      grantId: grant?.id ?? null,
+      action: 'request',
+      actor: requester.id,
+    })
   })
   deps.log.info({ requestId: id, state: request.state }, 'request submitted')
   if (grant) deps.signals.grantScheduled(grant.id)
@@ -212,6 +245,7 @@ export function newGrant(
     entitlementId: entitlement.id,
     targetId: entitlement.targetId,
     connectorKind,
+    breakGlass: request.breakGlass,
     state: 'scheduled',
     targetName: targetNameFor(id),
     startsAt: now,

@@ -7,6 +7,7 @@ import { AppError } from '../domain/errors.js'
 import { IDENTITY_KINDS } from '../domain/identity.js'
 import type { AppDeps } from './deps.js'
 import { recordAudit } from './load.js'
+import { recheckGrants } from './recheck-grants.js'
 import { resolveTargetSecrets } from './target-secrets.js'
 
 const catalogId = z.string().regex(CATALOG_ID_PATTERN, 'must be lower-case letters, digits, - or _')
@@ -116,6 +117,8 @@ export async function syncCatalog(
   }
   if (problems.length > 0) throw new AppError('catalog.invalid', `Invalid catalog: ${problems.join('; ')}`, { details: { problems } })
   const hash = createHash('sha256').update(canonicalJson(file)).digest('hex')
+  const before = await deps.store.catalog.listEntitlements()
+  const tiersBefore = new Map(before.map((e) => [e.id, e.riskTier]))
   await deps.store.transaction(async (tx) => {
     for (const t of targets) await tx.catalog.upsertTarget(t)
     for (const e of entitlements) await tx.catalog.upsertEntitlement(e)
@@ -125,6 +128,16 @@ export async function syncCatalog(
       data: { hash, targets: targets.map((t) => t.id), entitlements: entitlements.map((e) => e.id) },
     })
   })
+  // A re-tiered entitlement is a context change: its active grants are checked again (I7).
+  for (const e of entitlements) {
+    const from = tiersBefore.get(e.id)
+    if (from === undefined || from === e.riskTier) continue
+    const grants = (await deps.store.grants.list({ states: ['active'], limit: 100_000 })).filter(
+      (g) => g.entitlementId === e.id,
+    )
+    const change = { change: 'entitlement_retiered', entitlementId: e.id, from, to: e.riskTier }
+    await recheckGrants(deps, grants, change, 'system:catalog')
+  }
   return { targets: targets.length, entitlements: entitlements.length, hash }
 }
 

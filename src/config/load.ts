@@ -72,6 +72,11 @@ function fromEnv(env: Env): Record<string, unknown> {
   set('auditSigningKeyFile', env.HOURGLASS_AUDIT_KEY_FILE)
   set('checkpoint.file', env.HOURGLASS_CHECKPOINT_FILE)
   set('log.level', env.HOURGLASS_LOG_LEVEL)
+  // Webhook secrets belong in the environment (or a secrets manager), not in a config file.
+  set('tickets.generic.secret', env.HOURGLASS_TICKETS_GENERIC_SECRET)
+  set('tickets.jira.secret', env.HOURGLASS_TICKETS_JIRA_SECRET)
+  set('tickets.servicenow.secret', env.HOURGLASS_TICKETS_SERVICENOW_SECRET)
+  set('tickets.github.secret', env.HOURGLASS_TICKETS_GITHUB_SECRET)
   set('lifecycle.sweepIntervalMs', num(env.HOURGLASS_SWEEP_INTERVAL_MS))
   return out
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { Secret } from './secret.js'
+import { notificationsSchema } from './notifications-schema.js'
+import { isWebhookSecret } from '../security/webhook-signature.js'
 
 const secret = z
   .string()
@@ -14,6 +16,14 @@ const retry = (maxAttempts: number, baseMs: number, capMs: number) =>
       capMs: z.number().int().min(1).default(capMs),
     })
     .prefault({})
+
+/** HMAC keys for inbound webhooks: at least 16 bytes; Standard Webhooks `whsec_…` keys are decoded. */
+const webhookSecret = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .refine((v) => isWebhookSecret(v), 'must be whsec_<base64> or at least 16 bytes')
+  .transform((v) => new Secret(v))
+const identityId = z.string().regex(/^[a-z0-9][a-z0-9._@-]{0,127}$/, 'is not an identity id')
 
 /** The one configuration object. Parsed once in main/ and passed down frozen. */
 export const configSchema = z
@@ -66,6 +76,95 @@ export const configSchema = z
         reconcileIntervalMs: z.number().int().min(0).default(300_000),
       })
       .prefault({}),
+    /** Break-glass, extensions, exceptions and context changes (docs/governance.md). */
+    governance: z
+      .object({
+        breakGlass: z
+          .object({
+            reviewWithinSeconds: z.number().int().min(60).default(86_400),
+            maxUsesPerDay: z.number().int().min(1).default(3),
+            blockWhileOverdue: z.boolean().default(true),
+            securityGroup: z.string().min(1).default('security'),
+          })
+          .prefault({}),
+        extensionCapFactor: z.number().min(1).max(10).default(2),
+        cooldownAfterDenialSeconds: z.number().int().min(0).default(900),
+        exceptions: z
+          .object({
+            maxRenewals: z.number().int().min(0).default(2),
+            maxShare: z.number().min(0).max(1).default(0.5),
+            minGrants: z.number().int().min(1).default(4),
+            windowSeconds: z.number().int().min(86_400).default(30 * 86_400),
+          })
+          .prefault({}),
+        orphanedNhiGrants: z.enum(['revoke', 'hold']).default('revoke'),
+      })
+      .prefault({}),
+    /** SCIM 2.0 provisioning of people and groups (docs/integrations.md). */
+    scim: z
+      .object({
+        /** Only API tokens of members of this group may call /scim/v2. */
+        provisionerGroup: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).default('scim-provisioners'),
+        /** Link provisioned people to `oidc.issuer` accounts by this SCIM attribute (the token's `sub`). */
+        oidcSubjectFrom: z.enum(['externalId', 'userName']).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Inbound ticket webhooks; a source is enabled by giving it a secret (docs/integrations.md). */
+    tickets: z
+      .object({
+        /** Replay window: how far a delivery's timestamp may be from now, either way. */
+        toleranceSeconds: z.number().int().min(1).max(300).default(300),
+        generic: z.object({ secret: webhookSecret }).strict().optional(),
+        servicenow: z.object({ secret: webhookSecret }).strict().optional(),
+        jira: z
+          .object({
+            secret: webhookSecret,
+            /** The issue field naming the catalog entitlement, e.g. `customfield_10100`. */
+            entitlementField: z.string().regex(/^[A-Za-z0-9_]{1,64}$/).optional(),
+            durationField: z.string().regex(/^[A-Za-z0-9_]{1,64}$/).optional(),
+          })
+          .strict()
+          .optional(),
+        github: z
+          .object({
+            secret: webhookSecret,
+            /** GitHub login → identity id: logins are mapped explicitly, never by name. */
+            users: z.record(z.string().regex(/^[A-Za-z0-9-]{1,39}$/), identityId).default({}),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Workload token exchange: platform OIDC issuers trusted for pipelines (docs/integrations.md). */
+    workloadIdentity: z
+      .object({
+        /** Platform tokens living longer than this (exp − iat) are refused. */
+        maxTokenLifetimeSeconds: z.number().int().min(60).max(86_400).default(3600),
+        issuers: z
+          .array(
+            z
+              .object({
+                issuer: z.url(),
+                audience: z.string().min(1),
+                jwksUri: z.url().optional(),
+                /** Claims that must have exactly these values, e.g. `{ "repository_owner": "acme" }`. */
+                requiredClaims: z.record(z.string(), z.string()).default({}),
+                claimMapping: z.union([
+                  z.object({ workloadId: z.string().min(1).max(300) }).strict(),
+                  z
+                    .object({ key: z.string().min(1).max(300), workloads: z.record(z.string(), identityId) })
+                    .strict(),
+                ]),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    notifications: notificationsSchema,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -19,6 +19,12 @@ export interface RequestFields {
   durationSeconds: number
   revocationCondition: RevocationCondition
   submittedAt: Date
+  /** Emergency access taken without review under the `breakglass` action; reviewed after use. */
+  breakGlass: boolean
+  /** The incident a break-glass use names (also its ticket reference); null otherwise. */
+  incidentRef: string | null
+  /** The grant this request would extend: a new request, reviewed under the same rules (T05). */
+  extendsGrantId: string | null
 }
 
 export interface AccessRequest extends RequestFields {
@@ -47,6 +53,9 @@ export function requestDigest(fields: RequestFields): string {
     durationSeconds: fields.durationSeconds,
     revocationCondition: fields.revocationCondition,
     submittedAt: fields.submittedAt,
+    // Only when set, so the digests of ordinary requests are what they always were.
+    ...(fields.breakGlass ? { breakGlass: true, incidentRef: fields.incidentRef } : {}),
+    ...(fields.extendsGrantId !== null ? { extendsGrantId: fields.extendsGrantId } : {}),
   })
   return createHash('sha256').update(canonical).digest('hex')
 }

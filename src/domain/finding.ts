@@ -1,6 +1,13 @@
 import type { GrantState } from './grant.js'
 
-export const FINDING_KINDS = ['shadow', 'lingering', 'drift', 'orphaned_nhi', 'stale_credential'] as const
+export const FINDING_KINDS = [
+  'shadow',
+  'lingering',
+  'drift',
+  'orphaned_nhi',
+  'stale_credential',
+  'exception_drift',
+] as const
 export type FindingKind = (typeof FINDING_KINDS)[number]
 
 export const FINDING_STATES = ['open', 'resolved', 'accepted'] as const

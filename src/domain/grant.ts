@@ -34,6 +34,8 @@ export interface Grant {
   entitlementId: string
   targetId: string
   connectorKind: string
+  /** Issued on the break-glass path (its request skipped review); copied from the request. */
+  breakGlass: boolean
   state: GrantState
   /** Name the connector uses on the target, derived from the grant id (never user input). */
   targetName: string

@@ -52,6 +52,8 @@ export class LifecycleEngine {
     },
     grantIrrevocable: () => undefined,
     grantRevoked: () => undefined,
+    breakGlassUsed: () => undefined,
+    breakGlassReviewOverdue: () => undefined,
   }
 
   /** Starts the engine; overdue grants (e.g. after downtime) are revoked by the first sweep. */

@@ -11,6 +11,9 @@ import { buildOpenApi } from './openapi.js'
 import { mountWebUi } from './web-ui.js'
 import type { AnyRoute } from './route.js'
 import { auditRoutes } from './routes/audit.js'
+import { breakGlassRoutes } from './routes/breakglass.js'
+import { exceptionRoutes } from './routes/exceptions.js'
+import { governanceRoutes } from './routes/governance.js'
 import { catalogRoutes } from './routes/catalog.js'
 import { findingRoutes } from './routes/findings.js'
 import { grantRoutes } from './routes/grants.js'
@@ -19,6 +22,9 @@ import { identityRoutes } from './routes/identities.js'
 import { jwtRoutes } from './routes/jwt.js'
 import { policyRoutes } from './routes/policy.js'
 import { requestRoutes } from './routes/requests.js'
+import { exchangeRoutes } from './routes/exchange.js'
+import { scimRoutes } from './routes/scim.js'
+import { ticketRoutes } from './routes/tickets.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -32,6 +38,12 @@ export const ROUTES: readonly AnyRoute[] = [
   ...policyRoutes,
   ...jwtRoutes,
   ...findingRoutes,
+  ...breakGlassRoutes,
+  ...exceptionRoutes,
+  ...governanceRoutes,
+  ...scimRoutes,
+  ...ticketRoutes,
+  ...exchangeRoutes,
 ] as AnyRoute[]
 
 type Env = { Variables: { requestId: string } }

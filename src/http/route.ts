@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import type { Identity } from '../domain/identity.js'
 import type { HttpDeps } from './http-deps.js'
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete'
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
 export interface RouteContext<B, Q> {
   deps: HttpDeps

@@ -3,7 +3,9 @@ import path from 'node:path'
 import { Command } from 'commander'
 import { registerAdminCommands } from '../cli/commands/admin-commands.js'
 import { registerAuditCommands } from '../cli/commands/audit-commands.js'
+import { registerExchangeCommands } from '../cli/commands/exchange-commands.js'
 import { registerGrantCommands } from '../cli/commands/grant-commands.js'
+import { registerGovernanceCommands } from '../cli/commands/governance-commands.js'
 import { registerReconcileCommands } from '../cli/commands/reconcile-commands.js'
 import { registerRequestCommands } from '../cli/commands/request-commands.js'
 import { DEFAULT_SERVER } from '../cli/context.js'
@@ -123,9 +125,11 @@ function buildProgram(): Command {
 
   registerRequestCommands(program)
   registerGrantCommands(program)
+  registerExchangeCommands(program)
   registerAuditCommands(program)
   registerAdminCommands(program)
   registerReconcileCommands(program)
+  registerGovernanceCommands(program)
   return program
 }
 

@@ -82,7 +82,14 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   const lifecycle = config.lifecycle
   const metrics = createMetrics()
   const random = overrides.random ?? Math.random
-  const notifications = createNotifications(config, { outbox: store.outbox, clock, random, log, metrics, publicUrl: publicUrlOf(config) })
+  const notifications = createNotifications(config, {
+    outbox: store.outbox,
+    clock,
+    random,
+    log,
+    metrics,
+    publicUrl: publicUrlOf(config),
+  })
   // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
   let engine: LifecycleEngine | null = null
   const deps: HttpDeps = {

@@ -10,6 +10,9 @@ export interface Metrics {
   revocationLag: Histogram
   connectorOperations: Counter
   policyEvaluationErrors: Counter
+  notificationsDelivered: Counter
+  notificationsDeadLettered: Counter
+  breakGlassReviewsOverdue: Gauge
 }
 
 export function createMetrics(): Metrics {
@@ -47,6 +50,23 @@ export function createMetrics(): Metrics {
     policyEvaluationErrors: new Counter({
       name: 'hourglass_policy_evaluation_errors_total',
       help: 'Policy decisions that failed to evaluate (and therefore denied)',
+      registers: [registry],
+    }),
+    notificationsDelivered: new Counter({
+      name: 'hourglass_notifications_delivered_total',
+      help: 'Outbox notifications delivered, by channel',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
+    notificationsDeadLettered: new Counter({
+      name: 'hourglass_notifications_dead_lettered_total',
+      help: 'Outbox notifications given up after their last attempt, by channel (alert when it grows)',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
+    breakGlassReviewsOverdue: new Gauge({
+      name: 'hourglass_breakglass_reviews_overdue',
+      help: 'Break-glass uses past their post-use review deadline and not reviewed (alert when > 0)',
       registers: [registry],
     }),
   }

@@ -27,6 +27,11 @@ export interface DecisionInput {
     hasTicket: boolean
     /** Seconds since the Unix epoch, so policies can reason about time windows. */
     now: number
+    /**
+     * Active exceptions that apply to this decision: their ids and scope tokens (`identity`,
+     * `entitlement`, `identity+entitlement`, `policy:<id>`). Absent when none apply.
+     */
+    exceptions?: readonly string[]
   }
 }
 

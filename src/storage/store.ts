@@ -1,14 +1,19 @@
+import type { AccessException, ExceptionUse } from '../domain/access-exception.js'
 import type { AccessRequest, RequestState } from '../domain/access-request.js'
 import type {
   AuditCheckpoint,
   AuditEvent,
   AuditEventInput,
 } from '../domain/audit-event.js'
+import type { PostUseReview, PostUseReviewState } from '../domain/break-glass.js'
 import type { Entitlement, Target } from '../domain/catalog.js'
 import type { Finding, FindingKind, FindingState } from '../domain/finding.js'
 import type { Grant, GrantState } from '../domain/grant.js'
 import type { Identity, IdentityKind } from '../domain/identity.js'
+import type { OutboxMessage, OutboxState } from '../domain/outbox.js'
+import type { ProvisionedGroup, ProvisionedUser } from '../domain/provisioning.js'
 import type { Review } from '../domain/review.js'
+import type { WorkloadExchange } from '../domain/workload-exchange.js'
 
 export interface IdentityRepository {
   get(id: string): Promise<Identity | null>
@@ -36,6 +41,9 @@ export interface RequestFilter {
   /** Requests whose eligible-reviewer snapshot names this identity. */
   reviewerId?: string
   states?: readonly RequestState[]
+  entitlementId?: string
+  /** Requests naming this ticket reference (exact match). */
+  ticketRef?: string
   limit?: number
 }
 
@@ -82,6 +90,8 @@ export interface GrantRepository {
   /** Active grants due before `until`, for the in-memory revocation timer. */
   listExpiringBefore(until: Date, limit: number): Promise<Array<{ id: string; expiresAt: Date }>>
   countByState(): Promise<Partial<Record<GrantState, number>>>
+  /** Grants in these states whose subject is no longer active (the context-change backstop). */
+  listHeldByInactiveSubjects(states: readonly GrantState[], limit: number): Promise<Grant[]>
 }
 
 export interface ApiToken {
@@ -144,6 +154,128 @@ export interface FindingRepository {
   update(finding: Finding, expectedVersion: number): Promise<boolean>
 }
 
+export interface BreakGlassReviewFilter {
+  /** The instant the states are judged at: overdue means unreviewed and due at or before it. */
+  now: Date
+  userId?: string
+  state?: PostUseReviewState
+  /** Only reviews that were not escalated yet. */
+  notEscalated?: boolean
+  limit?: number
+}
+
+/** One post-use review per break-glass use, created with the use. */
+export interface BreakGlassReviewRepository {
+  insert(review: PostUseReview): Promise<void>
+  get(requestId: string): Promise<PostUseReview | null>
+  /** Most recent use first. */
+  list(filter: BreakGlassReviewFilter): Promise<PostUseReview[]>
+  /** Break-glass uses by one user after `since` (the rate limit). */
+  countUsesSince(userId: string, since: Date): Promise<number>
+  /** Compare-and-swap on version; writes every field and version + 1. */
+  update(review: PostUseReview, expectedVersion: number): Promise<boolean>
+}
+
+export interface ExceptionFilter {
+  /** Only exceptions active at this instant (neither ended nor expired). */
+  activeAt?: Date
+  identityId?: string
+  entitlementId?: string
+  limit?: number
+}
+
+export interface ExceptionRepository {
+  insert(exception: AccessException): Promise<void>
+  get(id: string): Promise<AccessException | null>
+  /** Newest first. */
+  list(filter: ExceptionFilter): Promise<AccessException[]>
+  /** Active at `now` and scoped to this subject and entitlement (or leaving either open). */
+  listApplicable(now: Date, subjectId: string, entitlementId: string): Promise<AccessException[]>
+  /** Compare-and-swap on version; writes everything but `uses` and version + 1. */
+  update(exception: AccessException, expectedVersion: number): Promise<boolean>
+  /** Atomic `uses + 1`, so concurrent uses all count. */
+  incrementUses(id: string): Promise<void>
+  insertUse(use: ExceptionUse): Promise<void>
+  /** Newest first. */
+  listUses(exceptionId: string, limit: number): Promise<ExceptionUse[]>
+  /** Uses of the exception, and grants of the entitlement, created after `since` (drift share). */
+  usageSince(
+    exceptionId: string,
+    entitlementId: string,
+    since: Date,
+  ): Promise<{ uses: number; grants: number }>
+}
+
+/** People and groups provisioned over SCIM (issue 4b); identities stay the authority for access. */
+export interface ProvisioningRepository {
+  getUser(identityId: string): Promise<ProvisionedUser | null>
+  /** By userName, case-insensitively (offboarded people included: their names stay taken). */
+  getUserByUserName(userName: string): Promise<ProvisionedUser | null>
+  /** Provisioned people who are not offboarded, in id order. */
+  listUsers(filter: {
+    userName?: string
+    externalId?: string
+    offset: number
+    limit: number
+  }): Promise<{ total: number; items: ProvisionedUser[] }>
+  /** Throws `scim.uniqueness` when the userName is taken. */
+  insertUser(user: ProvisionedUser): Promise<void>
+  updateUser(user: ProvisionedUser): Promise<void>
+  /** Ids of provisioned, not offboarded people in the group. */
+  listMemberIds(groupName: string): Promise<string[]>
+  getGroup(id: string): Promise<ProvisionedGroup | null>
+  listGroups(filter: {
+    displayName?: string
+    externalId?: string
+    offset: number
+    limit: number
+  }): Promise<{ total: number; items: ProvisionedGroup[] }>
+  /** Throws `scim.uniqueness` when the group name is taken. */
+  insertGroup(group: ProvisionedGroup): Promise<void>
+  /** Compare-and-swap on version; writes version + 1. */
+  updateGroup(group: ProvisionedGroup, expectedVersion: number): Promise<boolean>
+  deleteGroup(id: string, expectedVersion: number): Promise<boolean>
+}
+
+/** One-time values (webhook delivery ids, token ids), remembered while they could be replayed. */
+export interface NonceRepository {
+  /**
+   * Remembers `value` in `scope` until `expiresAt`; false when it is already remembered (a
+   * replay). Values expired at `now` are forgotten first. Of two concurrent calls, one wins.
+   */
+  remember(scope: string, value: string, expiresAt: Date, now: Date): Promise<boolean>
+  forget(scope: string, value: string): Promise<void>
+}
+
+/** Which job an exchanged grant belongs to, and the hash of its completion token. */
+export interface WorkloadExchangeRepository {
+  insert(exchange: WorkloadExchange): Promise<void>
+  getByGrant(grantId: string): Promise<WorkloadExchange | null>
+}
+
+export interface OutboxFilter {
+  states?: readonly OutboxState[]
+  /** The audit event type that caused the messages. */
+  kind?: string
+  limit?: number
+}
+
+/** Notifications waiting to be sent after commit (STYLE §7); see docs/notifications.md. */
+export interface OutboxRepository {
+  /**
+   * Queues a message, normally in the transaction of the change that causes it. False (nothing
+   * written) when a message with the same dedupe key exists.
+   */
+  enqueue(message: OutboxMessage): Promise<boolean>
+  get(id: string): Promise<OutboxMessage | null>
+  /** Newest first. */
+  list(filter: OutboxFilter): Promise<OutboxMessage[]>
+  /** Pending messages whose next attempt (or lapsed claim) is due at `now`, oldest first. */
+  listDue(now: Date, limit: number): Promise<OutboxMessage[]>
+  /** Compare-and-swap on version; writes every field and version + 1. False when someone else won. */
+  update(message: OutboxMessage, expectedVersion: number): Promise<boolean>
+}
+
 export interface Repositories {
   identities: IdentityRepository
   catalog: CatalogRepository
@@ -154,6 +286,12 @@ export interface Repositories {
   audit: AuditRepository
   connectorState: ConnectorStateRepository
   findings: FindingRepository
+  breakGlassReviews: BreakGlassReviewRepository
+  exceptions: ExceptionRepository
+  provisioning: ProvisioningRepository
+  nonces: NonceRepository
+  workloadExchanges: WorkloadExchangeRepository
+  outbox: OutboxRepository
 }
 
 /**

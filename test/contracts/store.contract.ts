@@ -5,6 +5,7 @@ import { describeAuditContract } from './store-audit.contract.js'
 import { describeCatalogContract } from './store-catalog.contract.js'
 import { describeFindingContract } from './store-finding.contract.js'
 import { describeGrantContract } from './store-grant.contract.js'
+import { describeOutboxContract } from './store-outbox.contract.js'
 import { describeRequestContract } from './store-request.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
 
@@ -61,5 +62,6 @@ export function describeStoreContract(
     describeGrantContract(ctx)
     describeTransactionContract(ctx)
     describeAuditContract(ctx)
+    describeOutboxContract(ctx)
   })
 }

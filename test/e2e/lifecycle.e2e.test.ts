@@ -91,7 +91,7 @@ describe.each(engines)('end to end on $name: real server process driven by the r
 
   it('request → policy → owner approval → JWT verifies → expiry → inactive → audit verifies', async (ctx) => {
     if (!db) ctx.skip()
-    const submitted = await cli('alice', 'request', 'orders-write', '-j', 'Fix stuck order 42 (OPS-7)', '--duration', '4s')
+    const submitted = await cli('alice', 'request', 'orders-write', '-j', 'Fix stuck order 42 (OPS-7)', '--duration', '10s')
     expect(submitted.request).toMatchObject({ state: 'pending', eligibleReviewers: ['olivia'] })
     const requestId: string = submitted.request.id
 
@@ -117,7 +117,7 @@ describe.each(engines)('end to end on $name: real server process driven by the r
     }
     expect((await introspect()).active).toBe(true)
 
-    const revoked = await waitFor(() => cli('alice', 'grants', grantId), (g) => g.state === 'revoked', 15_000)
+    const revoked = await waitFor(() => cli('alice', 'grants', grantId), (g) => g.state === 'revoked', 30_000)
     expect(revoked).toMatchObject({ state: 'revoked', revokeReason: 'expired', verification: 'gone' })
     // The in-memory timer fires at the due time, not at the next sweep.
     expect(revoked.revocationLagMs).toBeLessThan(1000)
@@ -126,7 +126,7 @@ describe.each(engines)('end to end on $name: real server process driven by the r
     const verified = await cli('admin', 'audit', 'verify')
     expect(verified).toMatchObject({ ok: true })
     expect(verified.events).toBeGreaterThan(10)
-  })
+  }, 90_000)
 
   it('exports the chain and verifies it offline against the checkpoint file; a cut tail is caught', async (ctx) => {
     if (!db) ctx.skip()

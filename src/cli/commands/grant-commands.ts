@@ -6,7 +6,7 @@ import { table } from '../output.js'
 function describeGrant(g: GrantJson): string {
   const left = Math.max(0, Math.round((Date.parse(g.expiresAt) - Date.now()) / 1000))
   return [
-    `grant     ${g.id}  [${g.state}]`,
+    `grant     ${g.id}  [${g.state}]${g.breakGlass ? '  BREAK-GLASS' : ''}`,
     `holder    ${g.subjectId} on ${g.targetId} (${g.connectorKind}) as ${g.targetName}`,
     `window    ${g.startsAt} → ${g.expiresAt}${g.state === 'active' ? ` (${left}s left)` : ''}`,
     `credential ${g.credentialAvailable ? 'waiting to be retrieved once: hourglass credential ' + g.id : g.credentialRetrievedAt ? `retrieved ${g.credentialRetrievedAt}` : '-'}`,

@@ -12,7 +12,8 @@ interface Submitted {
 
 function describeRequest(r: RequestJson & { reviews?: ReviewJson[]; grant?: GrantJson | null }): string {
   const lines = [
-    `request   ${r.id}  [${r.state}]`,
+    `request   ${r.id}  [${r.state}]${r.breakGlass ? `  BREAK-GLASS (incident ${r.incidentRef ?? '-'})` : ''}`,
+    ...(r.extendsGrantId !== null ? [`extends   grant ${r.extendsGrantId}`] : []),
     `asks for  ${r.entitlementId} for ${r.subjectId} (by ${r.requesterId}), ${r.durationSeconds}s`,
     `why       ${r.justification}`,
     `ticket    ${r.ticketRef ?? '-'}    ends on: ${r.revocationCondition}`,

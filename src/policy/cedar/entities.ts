@@ -87,6 +87,9 @@ export function buildCedarRequest(input: DecisionInput): CedarRequest {
       durationSeconds: long('context.durationSeconds', input.context.durationSeconds),
       hasTicket: input.context.hasTicket,
       now: long('context.now', input.context.now),
+      ...(input.context.exceptions !== undefined
+        ? { exceptions: [...new Set(input.context.exceptions)].sort() }
+        : {}),
     },
     entities,
   }

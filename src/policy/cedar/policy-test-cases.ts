@@ -72,6 +72,8 @@ const caseSchema = z.strictObject({
       durationSeconds: seconds.optional(),
       hasTicket: z.boolean().optional(),
       now: z.int().optional(),
+      /** Active exception ids and scope tokens, e.g. ["identity+entitlement"]. */
+      exceptions: z.array(z.string().min(1)).optional(),
     })
     .default({}),
   expect: z.enum(['allow', 'deny']),
@@ -161,6 +163,7 @@ function resolveCase(spec: CaseSpec, fixtures: Fixtures, source: string): Policy
       durationSeconds,
       hasTicket: spec.context.hasTicket ?? (spec.request?.ticketRef ?? null) !== null,
       now: spec.context.now ?? DEFAULT_TEST_NOW,
+      ...(spec.context.exceptions !== undefined ? { exceptions: spec.context.exceptions } : {}),
     },
   }
   if (spec.request !== undefined) {

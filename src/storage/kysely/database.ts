@@ -1,4 +1,5 @@
 import type { FindingKind, FindingState } from '../../domain/finding.js'
+import type { PostUseVerdict } from '../../domain/break-glass.js'
 import type { Kysely, Transaction } from 'kysely'
 import type { RequestState, RevocationCondition } from '../../domain/access-request.js'
 import type { AuditEventType } from '../../domain/audit-event.js'
@@ -6,6 +7,7 @@ import type { RiskTier } from '../../domain/catalog.js'
 import type { GrantState, RevokeReason, VerificationResult } from '../../domain/grant.js'
 import type { IdentityKind, IdentityStatus } from '../../domain/identity.js'
 import type { Verdict } from '../../domain/review.js'
+import type { NotificationChannel, OutboxState } from '../../domain/outbox.js'
 
 /*
  * Row shapes as both engines return them. Units: every `*_at`, `starts_at`, `expires_at`,
@@ -106,6 +108,10 @@ export interface RequestRow {
   decided_at: number | null
   decision_reason: string | null
   version: number
+  /** 0 or 1. */
+  break_glass: number
+  incident_ref: string | null
+  extends_grant_id: string | null
 }
 
 export interface RequestReviewerRow {
@@ -135,6 +141,8 @@ export interface GrantRow {
   entitlement_id: string
   target_id: string
   connector_kind: string
+  /** 0 or 1. */
+  break_glass: number
   state: GrantState
   target_name: string
   starts_at: number
@@ -204,6 +212,107 @@ export interface ConnectorStateRow {
   value: string
 }
 
+export interface BreakGlassReviewRow {
+  request_id: string
+  grant_id: string
+  user_id: string
+  entitlement_id: string
+  incident_ref: string
+  used_at: number
+  due_at: number
+  escalated_at: number | null
+  reviewer_id: string | null
+  verdict: PostUseVerdict | null
+  comment: string | null
+  reviewed_at: number | null
+  version: number
+}
+
+export interface ExceptionRow {
+  id: string
+  identity_id: string | null
+  entitlement_id: string | null
+  policy_id: string | null
+  reason: string
+  approver_id: string
+  created_at: number
+  expires_at: number
+  renewed_from: string | null
+  renewals: number
+  uses: number
+  revoked_at: number | null
+  revoked_by: string | null
+  end_reason: string | null
+  version: number
+}
+
+export interface ExceptionUseRow {
+  id: string
+  exception_id: string
+  request_id: string
+  grant_id: string | null
+  action: string
+  at: number
+}
+
+export interface ScimUserRow {
+  identity_id: string
+  user_name: string
+  /** Case-folded userName: unique, so two spellings of one name cannot be two people. */
+  user_name_key: string
+  external_id: string | null
+  /** JSON object: SCIM attributes kept for round trips. */
+  attributes: string
+  created_at: number
+  updated_at: number
+}
+
+export interface ScimGroupRow {
+  id: string
+  group_name: string
+  display_name: string
+  external_id: string | null
+  created_at: number
+  updated_at: number
+  version: number
+}
+
+export interface SeenNonceRow {
+  scope: string
+  value: string
+  expires_at: number
+}
+
+export interface WorkloadExchangeRow {
+  grant_id: string
+  request_id: string
+  workload_id: string
+  issuer: string
+  subject: string
+  token_id: string
+  /** JSON Record<string, string>. */
+  claims: string
+  completion_token_hash: string
+  created_at: number
+}
+
+export interface OutboxRow {
+  id: string
+  kind: string
+  channel: NotificationChannel
+  recipient: string
+  /** JSON object: the rendered message. */
+  payload: string
+  state: OutboxState
+  created_at: number
+  attempts: number
+  next_attempt_at: number | null
+  delivered_at: number | null
+  last_error: string | null
+  dedupe_key: string
+  version: number
+}
+
 export interface Database {
   identities: IdentityRow
   identity_groups: IdentityGroupRow
@@ -219,6 +328,14 @@ export interface Database {
   audit_head: AuditHeadRow
   audit_checkpoints: AuditCheckpointRow
   connector_state: ConnectorStateRow
+  breakglass_reviews: BreakGlassReviewRow
+  exceptions: ExceptionRow
+  exception_uses: ExceptionUseRow
+  scim_users: ScimUserRow
+  scim_groups: ScimGroupRow
+  seen_nonces: SeenNonceRow
+  workload_exchanges: WorkloadExchangeRow
+  outbox: OutboxRow
 }
 
 export type Engine = 'sqlite' | 'postgres'

@@ -13,6 +13,7 @@ function toGrant(row: GrantRow): Grant {
     entitlementId: row.entitlement_id,
     targetId: row.target_id,
     connectorKind: row.connector_kind,
+    breakGlass: row.break_glass === 1,
     state: row.state,
     targetName: row.target_name,
     startsAt: fromMs(row.starts_at),
@@ -45,6 +46,7 @@ function toRow(grant: Grant, version: number): GrantRow {
     entitlement_id: grant.entitlementId,
     target_id: grant.targetId,
     connector_kind: grant.connectorKind,
+    break_glass: grant.breakGlass ? 1 : 0,
     state: grant.state,
     target_name: grant.targetName,
     starts_at: toMs(grant.startsAt),
@@ -176,6 +178,28 @@ export function grantRepository(scope: Scope): GrantRepository {
         .limit(limit)
         .execute()
       return rows.map((row) => ({ id: row.id, expiresAt: fromMs(row.expires_at) }))
+    },
+
+    async listHeldByInactiveSubjects(states, limit) {
+      if (states.length === 0) return []
+      const rows = await scope.db
+        .selectFrom('grants')
+        .selectAll()
+        .where('state', 'in', [...states])
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('identities')
+              .select('identities.id')
+              .whereRef('identities.id', '=', 'grants.subject_id')
+              .where('identities.status', '!=', 'active'),
+          ),
+        )
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+      return rows.map(toGrant)
     },
 
     async countByState() {

@@ -3,16 +3,22 @@ import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../domain/errors.js'
 import type {
   AuditRepository,
+  BreakGlassReviewRepository,
   CatalogRepository,
   ConnectorStateRepository,
+  ExceptionRepository,
   FindingRepository,
   GrantRepository,
   IdentityRepository,
+  NonceRepository,
+  OutboxRepository,
+  ProvisioningRepository,
   Repositories,
   RequestRepository,
   ReviewRepository,
   Store,
   TokenRepository,
+  WorkloadExchangeRepository,
 } from '../store.js'
 import type { Scope } from './scope.js'
 import type { Database, Engine, Executor } from './database.js'
@@ -41,6 +47,13 @@ export class KyselyStore implements Store {
   readonly audit: AuditRepository
   readonly connectorState: ConnectorStateRepository
   readonly findings: FindingRepository
+  readonly breakGlassReviews: BreakGlassReviewRepository
+  readonly exceptions: ExceptionRepository
+
+  readonly provisioning: ProvisioningRepository
+  readonly nonces: NonceRepository
+  readonly workloadExchanges: WorkloadExchangeRepository
+  readonly outbox: OutboxRepository
 
   readonly #db: Kysely<Database>
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
@@ -73,6 +86,12 @@ export class KyselyStore implements Store {
     this.audit = repos.audit
     this.connectorState = repos.connectorState
     this.findings = repos.findings
+    this.breakGlassReviews = repos.breakGlassReviews
+    this.exceptions = repos.exceptions
+    this.provisioning = repos.provisioning
+    this.nonces = repos.nonces
+    this.workloadExchanges = repos.workloadExchanges
+    this.outbox = repos.outbox
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -16,6 +16,9 @@ function toRequest(row: RequestRow): AccessRequest {
     durationSeconds: row.duration_seconds,
     revocationCondition: row.revocation_condition,
     submittedAt: fromMs(row.submitted_at),
+    breakGlass: row.break_glass === 1,
+    incidentRef: row.incident_ref,
+    extendsGrantId: row.extends_grant_id,
     state: row.state,
     digest: row.digest,
     obligations: fromJson(row.obligations) as Obligations,
@@ -39,6 +42,9 @@ function toRow(request: AccessRequest): RequestRow {
     duration_seconds: request.durationSeconds,
     revocation_condition: request.revocationCondition,
     submitted_at: toMs(request.submittedAt),
+    break_glass: request.breakGlass ? 1 : 0,
+    incident_ref: request.incidentRef,
+    extends_grant_id: request.extendsGrantId,
     state: request.state,
     digest: request.digest,
     obligations: toJson(request.obligations),
@@ -87,6 +93,10 @@ export function requestRepository(scope: Scope): RequestRepository {
       }
       if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId)
       if (filter.states !== undefined) query = query.where('state', 'in', [...filter.states])
+      if (filter.entitlementId !== undefined) {
+        query = query.where('entitlement_id', '=', filter.entitlementId)
+      }
+      if (filter.ticketRef !== undefined) query = query.where('ticket_ref', '=', filter.ticketRef)
       const reviewerId = filter.reviewerId
       if (reviewerId !== undefined) {
         query = query.where((eb) =>

@@ -2,6 +2,9 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely'
 import type { Engine } from '../kysely/database.js'
 import { init } from './0001-init.js'
 import { reconciliation } from './0002-reconciliation.js'
+import { governance } from './0003-governance.js'
+import { integrations } from './0004-integrations.js'
+import { outbox } from './0005-outbox.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -16,6 +19,9 @@ export interface EngineMigration {
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: EngineMigration]> = [
   ['0001-init', init],
   ['0002-reconciliation', reconciliation],
+  ['0003-governance', governance],
+  ['0004-integrations', integrations],
+  ['0005-outbox', outbox],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {

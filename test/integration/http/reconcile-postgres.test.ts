@@ -50,7 +50,7 @@ describe.skipIf(!base)('reconciliation against a real PostgreSQL target, through
   afterAll(async () => {
     await world.close()
     await pgt.teardown()
-    delete process.env[PASSWORD_ENV]
+    Reflect.deleteProperty(process.env, PASSWORD_ENV)
   })
 
   const reconcile = async () => {

@@ -1,0 +1,108 @@
+import { decodeJwt } from 'jose'
+
+import { AppError } from '../../domain/errors.js'
+import type { Clock } from '../../domain/ports.js'
+import {
+  jobClaimsSummary,
+  mapWorkloadClaims,
+  templateClaims,
+  type VerifiedWorkloadToken,
+  type WorkloadIssuerRule,
+} from '../../domain/workload-exchange.js'
+import { createOidcVerifier, type OidcVerifier } from './oidc-verifier.js'
+
+/** A CI platform or cluster whose OIDC tokens Hourglass trusts for workloads. */
+export interface WorkloadIssuer extends WorkloadIssuerRule {
+  /** The `aud` tokens must carry: what the job asked its platform for, e.g. this server's URL. */
+  audience: string
+  /** Skips discovery when set. */
+  jwksUri?: string | undefined
+}
+
+export interface WorkloadTokenVerifierOptions {
+  issuers: readonly WorkloadIssuer[]
+  /** Longest `exp - iat` accepted: long-lived platform tokens are standing privilege (NHI7). */
+  maxTokenLifetimeSeconds: number
+  clock: Clock
+  /** Allowed skew for `exp`/`nbf`, in seconds. */
+  clockToleranceSeconds?: number | undefined
+}
+
+/**
+ * Checks a workload's platform token: the issuer must be one we trust, the signature must verify
+ * against that issuer's JWKS (asymmetric algorithms only), and `aud`, `exp`, `nbf`, `jti` and the
+ * lifetime must hold. Then maps its claims to a workload identity id (or says why not).
+ *
+ * @example
+ * const token = await verifier.verify(subjectToken)
+ * if (token.mapping.ok) console.log(token.mapping.workloadId)
+ */
+export interface WorkloadTokenVerifier {
+  verify(token: string): Promise<VerifiedWorkloadToken>
+}
+
+const MAX_TOKEN_ID_LENGTH = 256
+
+export function createWorkloadTokenVerifier(options: WorkloadTokenVerifierOptions): WorkloadTokenVerifier {
+  const byIssuer = new Map<string, { rule: WorkloadIssuer; verifier: OidcVerifier }>()
+  for (const rule of options.issuers) {
+    byIssuer.set(rule.issuer, {
+      rule,
+      verifier: createOidcVerifier({
+        issuer: rule.issuer,
+        audience: rule.audience,
+        jwksUri: rule.jwksUri,
+        clock: options.clock,
+        clockToleranceSeconds: options.clockToleranceSeconds,
+      }),
+    })
+  }
+  return {
+    async verify(token) {
+      const trusted = byIssuer.get(unverifiedIssuer(token))
+      if (trusted === undefined) {
+        throw new AppError('exchange.untrusted_issuer', 'The token comes from an issuer this server does not trust')
+      }
+      const { issuer, subject, claims } = await trusted.verifier.verify(token)
+      const jti = claims.jti
+      if (typeof jti !== 'string' || jti === '' || jti.length > MAX_TOKEN_ID_LENGTH) {
+        throw invalid('claim_invalid', 'the token has no usable "jti" claim, so its reuse could not be detected', 'jti')
+      }
+      const exp = claims.exp ?? 0
+      const issuedAt = typeof claims.iat === 'number' ? claims.iat : Math.floor(options.clock.now().getTime() / 1000)
+      if (exp - issuedAt > options.maxTokenLifetimeSeconds) {
+        throw invalid('lifetime_too_long', `the token lives longer than ${options.maxTokenLifetimeSeconds}s`)
+      }
+      const record = claims as Record<string, unknown>
+      return {
+        issuer,
+        subject,
+        tokenId: jti,
+        expiresAt: new Date(exp * 1000),
+        mapping: mapWorkloadClaims(trusted.rule, record),
+        claims: jobClaimsSummary(record, [
+          ...templateClaims(trusted.rule.claimMapping),
+          ...Object.keys(trusted.rule.requiredClaims),
+        ]),
+      }
+    },
+  }
+}
+
+/** Only to choose which issuer's keys to check the signature with; nothing else is trusted yet. */
+function unverifiedIssuer(token: string): string {
+  let iss: unknown
+  try {
+    iss = decodeJwt(token).iss
+  } catch {
+    throw invalid('malformed', 'the subject token is not a well-formed JWT')
+  }
+  if (typeof iss !== 'string') throw invalid('claim_invalid', 'the subject token has no issuer', 'iss')
+  return iss
+}
+
+function invalid(reason: string, message: string, claim?: string): AppError {
+  return new AppError('auth.invalid_token', message, {
+    details: claim === undefined ? { reason } : { reason, claim },
+  })
+}

@@ -1,0 +1,88 @@
+import { hostname } from 'node:os'
+import type { Logger } from '../app/deps.js'
+import type { Config } from '../config/schema.js'
+import type { NotificationRouting } from '../domain/notifications.js'
+import type { Clock } from '../domain/ports.js'
+import { createEmailSender } from '../notifications/email-sender.js'
+import { endpointId } from '../notifications/endpoint-id.js'
+import { NotificationDispatcher } from '../notifications/notification-dispatcher.js'
+import type { NotificationSender } from '../notifications/sender.js'
+import { createSlackSender } from '../notifications/slack-sender.js'
+import { createWebhookSender } from '../notifications/webhook-sender.js'
+import type { Metrics } from '../observability/metrics.js'
+import type { OutboxRepository } from '../storage/store.js'
+import type { NotificationChannel } from '../domain/outbox.js'
+
+export interface Notifications {
+  /** What recordAudit consults to queue messages. */
+  routing: NotificationRouting
+  dispatcher: NotificationDispatcher
+}
+
+/** Wires the outbox routing and the dispatcher with one sender per configured channel. */
+export function createNotifications(
+  config: Config,
+  deps: {
+    outbox: OutboxRepository
+    clock: Clock
+    random(): number
+    log: Logger
+    metrics: Metrics
+    publicUrl: string
+  },
+): Notifications {
+  const n = config.notifications
+  const webhooks = n.webhooks.map((w) => ({
+    id: endpointId('webhook', w.url),
+    url: w.url,
+    secret: w.secret,
+    events: w.events ?? null,
+  }))
+  const slack = n.slack.map((s) => ({
+    id: endpointId('slack', s.url.reveal()),
+    url: s.url,
+    events: s.events ?? null,
+  }))
+  const routing: NotificationRouting = {
+    email: n.smtp !== undefined,
+    webhooks: webhooks.map(({ id, events }) => ({ id, events })),
+    slack: slack.map(({ id, events }) => ({ id, events })),
+    adminGroup: config.adminGroup,
+    securityGroup: config.governance.breakGlass.securityGroup,
+    publicUrl: deps.publicUrl,
+  }
+  const senders: Partial<Record<NotificationChannel, NotificationSender>> = {
+    webhook: createWebhookSender(webhooks, deps.clock),
+    slack: createSlackSender(slack),
+  }
+  if (n.smtp) {
+    senders.email = createEmailSender(
+      {
+        host: n.smtp.host,
+        port: n.smtp.port,
+        from: n.smtp.from,
+        clientName:
+          n.smtp.clientName ?? (hostname().replace(/[^A-Za-z0-9.-]/g, '-') || 'hourglass'),
+        username: n.smtp.username,
+        password: n.smtp.password,
+      },
+      deps.clock,
+    )
+  }
+  const dispatcher = new NotificationDispatcher({
+    outbox: deps.outbox,
+    senders,
+    clock: deps.clock,
+    random: () => deps.random(),
+    log: deps.log,
+    retry: { maxAttempts: n.maxAttempts, baseMs: n.baseMs, capMs: n.capMs },
+    timeoutMs: n.timeoutMs,
+    onDelivered: (m) => {
+      deps.metrics.notificationsDelivered.inc({ channel: m.channel })
+    },
+    onDeadLettered: (m) => {
+      deps.metrics.notificationsDeadLettered.inc({ channel: m.channel })
+    },
+  })
+  return { routing, dispatcher }
+}
