@@ -130,6 +130,13 @@ describe('reviews and separation of duties over HTTP', () => {
     expect((await world.runtime.deps.store.grants.list({ requestId: id })).length).toBe(0)
   })
 
+  it('never lets a non-human identity review, even one holding a valid token', async () => {
+    const r = await submit('alice', { entitlementId: 'orders-write' })
+    const nhi = await world.as('ci-deployer').post(`/v1/requests/${r.body.request.id}/reviews`, { verdict: 'approve' })
+    expect(nhi).toMatchObject({ status: 403, body: { error: { code: 'review.reviewer_not_human' } } })
+    expect((await world.runtime.deps.store.reviews.listForRequest(r.body.request.id)).length).toBe(0)
+  })
+
   it('refuses a review bound to another digest', async () => {
     const r = await submit('alice', { entitlementId: 'orders-write' })
     const wrong = await world.as('olivia').post(`/v1/requests/${r.body.request.id}/reviews`, { verdict: 'approve', digest: 'a'.repeat(64) })
