@@ -13,6 +13,7 @@ import {
 } from '../connector.js'
 import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
 import { loadSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
+import { checkAborted } from '../abort.js'
 
 export type { PublicJwk } from './signing-key.js'
 
@@ -253,14 +254,6 @@ function audienceKey(aud: string): string {
   return `audience:${createHash('sha256').update(aud).digest('base64url')}`
 }
 
-function checkAborted(signal: AbortSignal): void {
-  if (signal.aborted) {
-    throw new ConnectorError('unreachable', 'the operation was aborted', {
-      retryable: true,
-      cause: signal.reason,
-    })
-  }
-}
 
 async function guardState<T>(operation: () => Promise<T>): Promise<T> {
   try {

@@ -65,16 +65,7 @@ function classify(code: string | undefined): Failure {
   return UNREACHABLE
 }
 
-export function abortedError(signal: AbortSignal): ConnectorError {
-  return new ConnectorError('unreachable', 'the operation was aborted', {
-    retryable: true,
-    cause: signal.reason,
-  })
-}
 
-export function checkAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw abortedError(signal)
-}
 
 /** Many failures from one best-effort operation, as one error: the worst decides retryability. */
 export function combineFailures(failures: ConnectorError[], what: string): ConnectorError {
@@ -89,3 +80,5 @@ export function combineFailures(failures: ConnectorError[], what: string): Conne
     cause: new AggregateError(failures, what),
   })
 }
+
+export { abortedError, checkAborted } from '../abort.js'

@@ -1,5 +1,6 @@
 import { ConnectorError } from '../connector.js'
 import { RedisReplyError } from './client.js'
+import { abortedError, checkAborted } from '../abort.js'
 
 /** Replies that mean "this credential or grant may not do that": retrying cannot help. */
 const REFUSALS: ReadonlySet<string> = new Set(['NOPERM', 'WRONGPASS', 'NOAUTH'])
@@ -48,9 +49,6 @@ export function isNoSuchUser(error: unknown): boolean {
   return error instanceof RedisReplyError && /no such user/i.test(error.message)
 }
 
-export function checkAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw aborted(signal)
-}
 
 /**
  * Stops waiting when the caller gives up. The command itself may still reach Redis; every
@@ -60,7 +58,7 @@ export function abortable<T>(signal: AbortSignal, operation: () => Promise<T>): 
   checkAborted(signal)
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
-      reject(aborted(signal))
+      reject(abortedError(signal))
     }
     signal.addEventListener('abort', onAbort, { once: true })
     void operation()
@@ -71,9 +69,4 @@ export function abortable<T>(signal: AbortSignal, operation: () => Promise<T>): 
   })
 }
 
-function aborted(signal: AbortSignal): ConnectorError {
-  return new ConnectorError('unreachable', 'the operation was aborted', {
-    retryable: true,
-    cause: signal.reason,
-  })
-}
+export { checkAborted } from '../abort.js'

@@ -19,6 +19,7 @@ import { KrlPublisher } from './krl-publisher.js'
 import { probeWritable } from './krl-file.js'
 import { SshLedger } from './ledger.js'
 import { parseHandle, parseSerial, type CertificateRef, type SshHandle } from './handle.js'
+import { checkAborted } from '../abort.js'
 
 export type { SshHandle } from './handle.js'
 
@@ -242,14 +243,6 @@ function parseParams(raw: Record<string, unknown>): SshParams {
   })
 }
 
-function checkAborted(signal: AbortSignal): void {
-  if (signal.aborted) {
-    throw new ConnectorError('unreachable', 'the operation was aborted', {
-      retryable: true,
-      cause: signal.reason,
-    })
-  }
-}
 
 async function guardState<T>(operation: () => Promise<T>): Promise<T> {
   try {

@@ -3,6 +3,7 @@ import { signWebhook } from '../../security/webhook-signature.js'
 import { ConnectorError } from '../connector.js'
 import type { WebhookConfig } from './config.js'
 import { MAX_RESPONSE_BYTES, parseAnswer, type Delivery } from './protocol.js'
+import { abortedError, checkAborted } from '../abort.js'
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>
 
@@ -62,7 +63,7 @@ export function createDeliverer(
     const attemptSignal = AbortSignal.any([signal, timeout])
     const what = `${delivery.type} (delivery ${delivery.id})`
     const transient = (message: string, cause: unknown): Attempt => {
-      if (signal.aborted) throw aborted(signal)
+      if (signal.aborted) throw abortedError(signal)
       const reason = timeout.aborted ? `timed out after ${config.timeoutMs} ms` : message
       return {
         ok: false,
@@ -145,7 +146,7 @@ async function pause(
   try {
     await sleep(ms, signal)
   } catch (error) {
-    if (signal.aborted) throw aborted(signal)
+    if (signal.aborted) throw abortedError(signal)
     throw error
   }
 }
@@ -233,13 +234,4 @@ export function scrub(text: string, forms: readonly string[]): string {
   return forms.reduce((acc, form) => acc.split(form).join('[redacted]'), text)
 }
 
-export function checkAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw aborted(signal)
-}
-
-function aborted(signal: AbortSignal): ConnectorError {
-  return new ConnectorError('unreachable', 'the operation was aborted', {
-    retryable: true,
-    cause: signal.reason,
-  })
-}
+export { checkAborted } from '../abort.js'
