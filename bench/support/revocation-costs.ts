@@ -1,0 +1,79 @@
+import { executeRevocation } from '../../src/app/revoke-grant.js'
+import { jtiForGrant } from '../../src/connectors/jwt/jwt-connector.js'
+import { randomIdSource } from '../../src/security/random-id-source.js'
+import { sqliteCommitRate } from './bare-parts.js'
+import { seedActiveGrants } from './seed-grants.js'
+import { nowMs } from './stats.js'
+import { startBenchWorld, type BenchWorld } from './world.js'
+
+export interface RevocationCosts {
+  auditTransactionMs: number
+  connectorMs: number
+  revocationMs: number
+  transactionsPerRevocation: number
+  auditEventsPerRevocation: number
+  bareCommitMs: number
+}
+
+const SAMPLES = 300
+
+async function meanMs(op: (i: number) => Promise<unknown>): Promise<number> {
+  const start = nowMs()
+  for (let i = 0; i < SAMPLES; i++) await op(i)
+  return (nowMs() - start) / SAMPLES
+}
+
+/** The parts of one revocation, one at a time, on a fresh world with no engine running. */
+export async function revocationCosts(): Promise<RevocationCosts> {
+  const world = await startBenchWorld()
+  try {
+    return await measure(world)
+  } finally {
+    await world.close()
+  }
+}
+
+async function measure(world: BenchWorld): Promise<RevocationCosts> {
+  const { store } = world
+  const deps = world.runtime.deps
+  const auditTransactionMs = await meanMs(() =>
+    store.transaction((tx) =>
+      tx.audit.append({
+        type: 'grant.revoking',
+        actor: 'system:bench',
+        grantId: null,
+        data: { reason: 'expired', attempt: 1, fromState: 'active' },
+        id: randomIdSource.newId('evt'),
+        at: new Date(),
+      }),
+    ),
+  )
+  const target = await store.catalog.getTarget('orders-api')
+  if (!target) throw new Error('the sample jwt target is missing')
+  const connector = await deps.connectors.instanceFor(target)
+  const connectorMs = await meanMs(async (i) => {
+    const handle = {
+      jti: jtiForGrant(`grt_costs_${i}`),
+      exp: Math.floor(Date.now() / 1000) + 60,
+      kid: 'bench',
+    }
+    await connector.revoke(handle, { signal: AbortSignal.timeout(15_000) })
+    await connector.inspect?.(handle, { signal: AbortSignal.timeout(15_000) })
+  })
+  await seedActiveGrants(store, SAMPLES, () => new Date(Date.now() - 1000))
+  const due = await store.grants.listRevocable(new Date(), SAMPLES)
+  const tx0 = world.transactions()
+  const seq0 = (await store.audit.head()).seq
+  const revocationMs = await meanMs((i) => executeRevocation(deps, due[i]?.id ?? ''))
+  const transactionsPerRevocation = (world.transactions() - tx0) / SAMPLES
+  const auditEventsPerRevocation = ((await store.audit.head()).seq - seq0) / SAMPLES
+  const bareCommitMs = (await sqliteCommitRate(world.dataDir, 300, 1)).meanMs
+  return {
+    auditTransactionMs,
+    connectorMs,
+    revocationMs,
+    transactionsPerRevocation,
+    auditEventsPerRevocation,
+    bareCommitMs,
+  }
+}

@@ -1,0 +1,52 @@
+/** Nearest-rank percentile of an ascending array; p in [0, 100]. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const rank = Math.ceil((p / 100) * sorted.length)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(ascending(values), 50)
+}
+
+export function ascending(values: readonly number[]): number[] {
+  return [...values].sort((a, b) => a - b)
+}
+
+export interface LatencySummary {
+  count: number
+  p50: number
+  p99: number
+  max: number
+  mean: number
+}
+
+export function summarize(samples: readonly number[]): LatencySummary {
+  const sorted = ascending(samples)
+  const sum = sorted.reduce((a, b) => a + b, 0)
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    mean: sorted.length === 0 ? Number.NaN : sum / sorted.length,
+  }
+}
+
+/**
+ * Collapses repeated runs into one figure per field: the median of each field over the runs, so
+ * one run disturbed by a neighbour on the machine moves the figure little.
+ */
+export function medianOf<K extends string>(
+  runs: ReadonlyArray<Readonly<Record<K, number>>>,
+  keys: readonly K[],
+): Record<K, number> {
+  const out = {} as Record<K, number>
+  for (const key of keys) out[key] = median(runs.map((r) => r[key]))
+  return out
+}
+
+/** Milliseconds since the epoch with sub-millisecond precision, comparable across threads. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now()
+}
