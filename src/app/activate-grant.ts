@@ -71,6 +71,7 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
   if (!check.allowed) return denyActivation(deps, claimed, check.evidence)
 
   let result: IssueResult
+  deps.faults?.reach('issue.before_target')
   try {
     const target = await requireTarget(store, claimed.targetId)
     const definition = deps.connectors.definition(target.kind)
@@ -91,6 +92,7 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
   } catch (error) {
     return recordIssueFailure(deps, claimed, error)
   }
+  deps.faults?.reach('issue.after_target')
   return commitActivation(deps, claimed, result, check.expiresAt)
 }
 
@@ -202,9 +204,11 @@ async function commitActivation(
       grantId: claimed.id,
       data: { expiresAt, attempt: claimed.issueAttempts, targetName: claimed.targetName },
     })
+    deps.faults?.reach('issue.before_commit')
     return { kind: 'active', grant: next } as const
   })
   if (outcome.kind === 'active') {
+    deps.faults?.reach('issue.after_commit')
     deps.log.info({ grantId: claimed.id, expiresAt }, 'grant active')
     deps.signals.grantActivated(outcome.grant)
     await supersedeExtendedGrant(deps, outcome.grant)

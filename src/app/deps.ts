@@ -3,6 +3,7 @@ import type { PostUseReview } from '../domain/break-glass.js'
 import type { Target } from '../domain/catalog.js'
 import type { Grant } from '../domain/grant.js'
 import type { NotificationRouting } from '../domain/notifications.js'
+import type { FaultPoints } from '../domain/fault-points.js'
 import type { Clock, IdSource } from '../domain/ports.js'
 import type { Secret } from '../config/secret.js'
 import type { ConnectorDefinition, ConnectorInstance } from '../connectors/connector.js'
@@ -108,6 +109,8 @@ export interface AppDeps {
   settings: LifecycleSettings
   /** Where audited events send notifications; unset sends none (docs/notifications.md). */
   notifications?: NotificationRouting
+  /** Crash-test hooks at each step of issuance and revocation; unset in production. */
+  faults?: FaultPoints
 }
 
 export const NO_SIGNALS: WorkSignals = {

@@ -151,11 +151,13 @@ export async function executeRevocation(deps: AppDeps, grantId: string): Promise
   if (!claimed) return null
 
   let verification: VerificationResult
+  deps.faults?.reach('revoke.before_target')
   try {
     verification = await revokeOnTarget(deps, claimed)
   } catch (error) {
     return recordRevokeFailure(deps, claimed, error)
   }
+  deps.faults?.reach('revoke.after_target')
   const revokedAt = clock.now()
   const lag = Math.max(0, revokedAt.getTime() - (claimed.revokeDueAt ?? claimed.expiresAt).getTime())
   const done = await store.transaction(async (tx) => {
@@ -184,9 +186,11 @@ export async function executeRevocation(deps: AppDeps, grantId: string): Promise
         attempts: claimed.revokeAttempts,
       },
     })
+    deps.faults?.reach('revoke.before_commit')
     return next
   })
   if (done) {
+    deps.faults?.reach('revoke.after_commit')
     deps.log.info({ grantId, lagMs: lag, verification }, 'grant revoked')
     deps.signals.grantRevoked(done)
   }

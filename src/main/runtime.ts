@@ -32,6 +32,7 @@ import { createMetrics, setGrantGauges } from '../observability/metrics.js'
 import { withOutboxSignal } from '../app/notify.js'
 import type { NotificationDispatcher } from '../notifications/notification-dispatcher.js'
 import { createNotifications } from './notifications.js'
+import { faultPointsFromEnv } from './fault-injection.js'
 
 export interface Runtime {
   config: Config
@@ -98,6 +99,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       notifications.dispatcher.nudge()
     }),
     notifications: notifications.routing,
+    faults: faultPointsFromEnv(),
     policy,
     clock,
     ids,
