@@ -60,16 +60,7 @@ export async function assembleEvidence(
   if (!request || !(await mayReadEvidence(deps, actor, request))) {
     throw new AppError('request.not_found', `No request ${JSON.stringify(requestId)}`)
   }
-  const events = await deps.store.audit.list({ requestId, limit: MAX_ITEMS })
-  const items: EvidenceItem[] = events.map((event) => ({
-    kind: evidenceKindOf(event.type),
-    seq: event.seq,
-    hash: event.hash,
-    event,
-  }))
-  const last = items[items.length - 1]
-  const checkpoint = last ? await coveringCheckpoint(deps, signer, last.seq) : null
-  const inclusion = checkpoint && items[0] ? await attestInclusion(deps, signer, requestId, items, checkpoint) : null
+  const { items, checkpoint, inclusion } = await readAttested(deps, signer, requestId)
   return {
     format: EVIDENCE_FORMAT,
     generatedAt: deps.clock.now(),
@@ -87,6 +78,31 @@ export async function assembleEvidence(
       keyId: signer.keyId,
     },
   }
+}
+
+interface Attested {
+  items: EvidenceItem[]
+  checkpoint: AuditCheckpoint | null
+  inclusion: EvidenceInclusion | null
+}
+
+/**
+ * An event of the request appended while we read would make the statement "these are all of its
+ * events up to the checkpoint" false; read again then (the engine may be acting on it right now).
+ */
+async function readAttested(deps: Deps, signer: EvidenceSigner, requestId: string): Promise<Attested> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const events = await deps.store.audit.list({ requestId, limit: MAX_ITEMS })
+    if (events.length >= MAX_ITEMS) {
+      throw new AppError('input.too_large', `Request ${requestId} has too many audit events for one bundle`)
+    }
+    const items = events.map((event) => ({ kind: evidenceKindOf(event.type), seq: event.seq, hash: event.hash, event }))
+    const last = items[items.length - 1]
+    const checkpoint = last ? await coveringCheckpoint(deps, signer, last.seq) : null
+    const inclusion = checkpoint ? await attestInclusion(deps, signer, requestId, items, checkpoint) : null
+    if (inclusion !== 'raced') return { items, checkpoint, inclusion }
+  }
+  throw new AppError('internal', `Request ${requestId} kept changing while its evidence was read`)
 }
 
 /** The earliest checkpoint at or after `seq`, signing the head now when none covers it yet. */
@@ -110,7 +126,7 @@ async function attestInclusion(
   requestId: string,
   items: readonly EvidenceItem[],
   checkpoint: AuditCheckpoint,
-): Promise<EvidenceInclusion> {
+): Promise<EvidenceInclusion | 'raced'> {
   const first = items[0]
   if (!first) throw new AppError('internal', 'no items to attest')
   const wanted = new Map(items.map((i) => [i.seq, i.hash]))
@@ -129,6 +145,7 @@ async function attestInclusion(
     }
     for (const e of page) {
       const hash = wanted.get(e.seq)
+      if (hash === undefined && e.requestId === requestId) return 'raced'
       if (hash === undefined) foreign++
       else if (hash !== e.hash) throw new AppError('audit.chain_broken', `Audit event ${e.seq} changed while reading`)
       else seen++
