@@ -93,7 +93,7 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
     return recordIssueFailure(deps, claimed, error)
   }
   deps.faults?.reach('issue.after_target')
-  return commitActivation(deps, claimed, result, check.expiresAt)
+  return commitActivation(deps, claimed, result, check.expiresAt, check.evidence)
 }
 
 export interface Recheck {
@@ -174,6 +174,8 @@ async function commitActivation(
   claimed: Grant,
   result: IssueResult,
   cap: Date,
+  // The issuance-time decision, so evidence shows what allowed the grant at the moment of effect.
+  decision: Record<string, unknown>,
 ): Promise<Grant | null> {
   const issuedAt = deps.clock.now()
   const expiresAt = new Date(Math.min(result.expiresAt.getTime(), cap.getTime()))
@@ -202,7 +204,7 @@ async function commitActivation(
       actor: `system:${deps.settings.workerId}`,
       requestId: claimed.requestId,
       grantId: claimed.id,
-      data: { expiresAt, attempt: claimed.issueAttempts, targetName: claimed.targetName },
+      data: { expiresAt, attempt: claimed.issueAttempts, targetName: claimed.targetName, decision },
     })
     deps.faults?.reach('issue.before_commit')
     return { kind: 'active', grant: next } as const

@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   'connector.unknown_kind': 'invalid',
   'audit.write_failed': 'unavailable',
   'audit.chain_broken': 'conflict',
+  'evidence.invalid': 'conflict',
+  'evidence.not_checkpointed': 'unavailable',
   'token.not_found': 'not_found',
   'finding.not_found': 'not_found',
   'finding.not_open': 'conflict',

@@ -23,6 +23,7 @@ import { jwtRoutes } from './routes/jwt.js'
 import { policyRoutes } from './routes/policy.js'
 import { requestRoutes } from './routes/requests.js'
 import { exchangeRoutes } from './routes/exchange.js'
+import { evidenceRoutes } from './routes/evidence.js'
 import { scimRoutes } from './routes/scim.js'
 import { ticketRoutes } from './routes/tickets.js'
 
@@ -44,6 +45,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...scimRoutes,
   ...ticketRoutes,
   ...exchangeRoutes,
+  ...evidenceRoutes,
 ] as AnyRoute[]
 
 type Env = { Variables: { requestId: string } }

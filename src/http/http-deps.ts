@@ -1,4 +1,5 @@
 import type { AppDeps } from '../app/deps.js'
+import type { EvidenceSigner } from '../app/evidence-bundle.js'
 import type { Secret } from '../config/secret.js'
 import type { Identity } from '../domain/identity.js'
 import type { IntegrationSettings } from './integrations.js'
@@ -27,4 +28,6 @@ export interface HttpDeps extends AppDeps {
   newApiToken(): { token: Secret; tokenHash: string }
   /** SCIM, inbound ticket webhooks and workload token exchange; defaults apply when absent. */
   integrations?: IntegrationSettings | undefined
+  /** Signs evidence bundles' inclusion statements and forces a checkpoint (docs/evidence.md). */
+  evidence?: EvidenceSigner | undefined
 }

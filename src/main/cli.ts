@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import { registerAdminCommands } from '../cli/commands/admin-commands.js'
 import { registerAuditCommands } from '../cli/commands/audit-commands.js'
 import { registerExchangeCommands } from '../cli/commands/exchange-commands.js'
+import { registerEvidenceCommands } from '../cli/commands/evidence-commands.js'
 import { registerGrantCommands } from '../cli/commands/grant-commands.js'
 import { registerGovernanceCommands } from '../cli/commands/governance-commands.js'
 import { registerReconcileCommands } from '../cli/commands/reconcile-commands.js'
@@ -130,6 +131,7 @@ function buildProgram(): Command {
   registerAdminCommands(program)
   registerReconcileCommands(program)
   registerGovernanceCommands(program)
+  registerEvidenceCommands(program)
   return program
 }
 

@@ -5,6 +5,7 @@ import type { Hono } from 'hono'
 import type { Logger } from '../app/deps.js'
 import { loadAuditSigningKey } from '../audit/audit-keys.js'
 import { AuditCheckpointer } from '../audit/checkpointer.js'
+import { evidenceSigner } from '../audit/evidence-signer.js'
 import type { Config } from '../config/schema.js'
 import type { JwtConnectorInstance } from '../connectors/jwt/jwt-connector.js'
 import { isSshConnectorInstance } from '../connectors/ssh/index.js'
@@ -162,6 +163,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     everyEvents: config.checkpoint.everyEvents,
     everySeconds: config.checkpoint.everySeconds,
   })
+  deps.evidence = evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
   engine = new LifecycleEngine(deps, {

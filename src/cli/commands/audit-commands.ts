@@ -6,6 +6,7 @@ import { parseCheckpoint, parseExportedEvent, verifyExport, type VerifyReport } 
 import { EXIT_CODES, type HourglassClient } from '../client.js'
 import { contextOf } from '../context.js'
 import { progress } from '../progress.js'
+import { verifyBundleFile } from './verify-bundle-command.js'
 
 const PAGE = 2000
 
@@ -52,8 +53,13 @@ export function registerAuditCommands(program: Command): void {
     .option('-f, --file <events.jsonl>', 'exported events to verify offline instead of the live chain')
     .option('-c, --checkpoints <checkpoints.jsonl>', 'checkpoint file (the copy kept outside the database)')
     .option('-k, --public-key <pem>', 'checkpoint public key file (default: fetched from the server)')
-    .action(async (o: { file?: string; checkpoints?: string; publicKey?: string }, cmd: Command) => {
+    .option('-b, --bundle <evidence.json>', 'verify an evidence bundle offline (docs/evidence.md)')
+    .action(async (o: { file?: string; checkpoints?: string; publicKey?: string; bundle?: string }, cmd: Command) => {
       const { client, out } = contextOf(cmd)
+      if (o.bundle) {
+        verifyBundleFile({ bundle: o.bundle, ...(o.publicKey ? { publicKey: o.publicKey } : {}), ...(o.file ? { file: o.file } : {}) }, out)
+        return
+      }
       const events: AuditEvent[] = []
       if (o.file) {
         for (const line of readLines(o.file)) events.push(parseExportedEvent(line))
