@@ -236,6 +236,10 @@ describe('/metrics after a scenario through the real API', () => {
       sqlite.exec('drop trigger test_refuse_cancel')
       m = await scrape(world)
       expect(m.value('hourglass_audit_append_failures_total')).toBe(1)
+      // A request that ended in an error is still counted, under its route template.
+      const route = { method: 'POST', route: '/v1/requests/{id}/cancel' }
+      expect(m.value('hourglass_http_requests_total', { ...route, status: String(cancel.status) })).toBe(1)
+      expect(m.value('hourglass_http_request_duration_seconds_count', route)).toBe(1)
 
       // Someone with database access edits an event after the last checkpoint: no signature for it.
       const tampered = (await deps.store.audit.head()).seq
