@@ -84,4 +84,12 @@ describe('AuditCheckpointer verifies the segment it signs', () => {
     expect(await checkpointer.maybeCheckpoint(true)).toBeNull()
     expect(state.failures[0]).toMatch(/head's hash does not match event seq 4/)
   })
+
+  it('withholds when the head at the signed sequence number names another hash (a replaced tail)', async () => {
+    const { state, checkpointer } = world(chain(4))
+    await checkpointer.maybeCheckpoint(true)
+    state.head = { seq: 4, hash: 'e'.repeat(64) }
+    expect(await checkpointer.maybeCheckpoint(true)).toBeNull()
+    expect(state.failures).toEqual(['the chain head at seq 4 differs from the signed checkpoint there'])
+  })
 })

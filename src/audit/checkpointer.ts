@@ -45,6 +45,11 @@ export class AuditCheckpointer {
   async maybeCheckpoint(force = false): Promise<AuditCheckpoint | null> {
     const head = await this.#o.store.audit.head()
     const last = await this.#lastCheckpoint()
+    if (head.seq === last.seq && head.hash !== last.hash) {
+      // Same length, another history: the tail was replaced since it was signed.
+      this.#o.onFailure?.(`the chain head at seq ${head.seq} differs from the signed checkpoint there`)
+      return null
+    }
     if (head.seq === 0 || head.seq === last.seq) return null
     const now = this.#o.clock.now()
     const due =
