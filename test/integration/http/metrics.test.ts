@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { PACKAGE_ROOT } from '../../../src/config/load.js'
 import { ProvisioningEndpoint } from '../../support/provisioning-endpoint.js'
+import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
 const WHY = 'Investigate order 1234 for a customer ticket'
@@ -277,5 +278,43 @@ describe('/metrics with metrics.token set', () => {
     const m = await scrape(world, { authorization: `Bearer ${token}` })
     expect(m.value('hourglass_grants_irrevocable')).toBe(0)
     expect(m.text).not.toContain(token)
+  })
+})
+
+const pgBase = pgUrlOrSkip()
+
+describe.skipIf(!pgBase)('/metrics on PostgreSQL', () => {
+  it('runs the same scrape queries: overdue, active by connector, break-glass overdue', async () => {
+    const db = await freshPgDatabase(pgBase!)
+    const world = await startTestWorld({ databaseUrl: db.url })
+    try {
+      const granted = await world.as('alice').post('/v1/requests', { entitlementId: 'orders-read', justification: WHY, duration: '10m' })
+      expect(granted.status).toBe(201)
+      const glass = await world.as('bob').post('/v1/breakglass', {
+        entitlementId: 'orders-write',
+        incidentRef: 'INC-7',
+        reason: 'Checkout is down for every customer; draining the queue',
+      })
+      expect(glass.status).toBe(201)
+      await runDueWork(world.runtime.deps)
+      let m = await scrape(world)
+      expect(m.value('hourglass_grants_active', { connector: 'jwt' })).toBe(2)
+      expect(m.value('hourglass_revocations_overdue')).toBe(0)
+      expect(m.value('hourglass_breakglass_reviews_overdue')).toBe(0)
+      // Past both ends and the review deadline, before any worker ran: both grants are overdue.
+      world.clock.advance(2 * 86_400_000)
+      m = await scrape(world)
+      expect(m.value('hourglass_revocations_overdue')).toBe(2)
+      expect(m.value('hourglass_breakglass_reviews_overdue')).toBe(1)
+      await runDueWork(world.runtime.deps)
+      m = await scrape(world)
+      expect(m.value('hourglass_revocations_overdue')).toBe(0)
+      expect(m.value('hourglass_grants', { state: 'revoked' })).toBe(2)
+      expect(m.value('hourglass_grants_active', { connector: 'jwt' })).toBe(0)
+      expect(m.value('hourglass_findings_open', { type: 'shadow' })).toBe(0)
+    } finally {
+      await world.close()
+      await db.drop()
+    }
   })
 })
