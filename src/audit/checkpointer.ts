@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto'
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs'
 import path from 'node:path'
-import { checkpointPayload, type AuditCheckpoint } from '../domain/audit-event.js'
+import { checkpointPayload, verifyAuditChain, GENESIS_HASH, type AuditCheckpoint } from '../domain/audit-event.js'
 import type { Clock } from '../domain/ports.js'
 import type { Store } from '../storage/store.js'
 import type { AuditSigningKey } from './audit-keys.js'
@@ -14,15 +14,28 @@ export interface CheckpointerOptions {
   file: string | undefined
   everyEvents: number
   everySeconds: number
+  /** Told when a checkpoint is withheld because the chain since the previous one is broken. */
+  onFailure?: (reason: string) => void
+}
+
+/** Events read per query while verifying a segment: bounded memory whatever the backlog. */
+const VERIFY_PAGE = 500
+
+interface LastCheckpoint {
+  seq: number
+  hash: string
+  at: number
 }
 
 /**
  * Signs the chain head now and then. A checkpoint in a file the database cannot rewrite lets a
- * verifier notice a deleted tail or a restore from an old backup (T24).
+ * verifier notice a deleted tail or a restore from an old backup (T24). Before signing, the
+ * segment since the previous checkpoint is verified, so a signature never vouches for events
+ * that were already edited in the database; a broken segment is reported and left unsigned.
  */
 export class AuditCheckpointer {
   readonly #o: CheckpointerOptions
-  #last: { seq: number; at: number } | null = null
+  #last: LastCheckpoint | null = null
 
   constructor(options: CheckpointerOptions) {
     this.#o = options
@@ -31,25 +44,68 @@ export class AuditCheckpointer {
   /** Writes a checkpoint if enough events or time passed since the last one. */
   async maybeCheckpoint(force = false): Promise<AuditCheckpoint | null> {
     const head = await this.#o.store.audit.head()
-    if (this.#last === null) {
-      const all = await this.#o.store.audit.listCheckpoints()
-      const latest = all[all.length - 1]
-      this.#last = latest ? { seq: latest.seq, at: latest.at.getTime() } : { seq: 0, at: 0 }
+    const last = await this.#lastCheckpoint()
+    if (head.seq === last.seq && head.hash !== last.hash) {
+      // Same length, another history: the tail was replaced since it was signed.
+      this.#o.onFailure?.(`the chain head at seq ${head.seq} differs from the signed checkpoint there`)
+      return null
     }
-    if (head.seq === 0 || head.seq === this.#last.seq) return null
+    if (head.seq === 0 || head.seq === last.seq) return null
     const now = this.#o.clock.now()
     const due =
       force ||
-      head.seq - this.#last.seq >= this.#o.everyEvents ||
-      now.getTime() - this.#last.at >= this.#o.everySeconds * 1000
+      head.seq - last.seq >= this.#o.everyEvents ||
+      now.getTime() - last.at >= this.#o.everySeconds * 1000
     if (!due) return null
+    const problem = await this.#verifySegment(last, head)
+    if (problem !== null) {
+      this.#o.onFailure?.(problem)
+      return null
+    }
     const unsigned = { seq: head.seq, hash: head.hash, at: now, keyId: this.#o.key.keyId }
     const signature = sign(null, Buffer.from(checkpointPayload(unsigned)), this.#o.key.privateKey)
     const checkpoint: AuditCheckpoint = { ...unsigned, signature: signature.toString('base64url') }
     if (this.#o.file) appendDurably(this.#o.file, JSON.stringify(checkpoint) + '\n')
     await this.#o.store.audit.insertCheckpoint(checkpoint)
-    this.#last = { seq: head.seq, at: now.getTime() }
+    this.#last = { seq: head.seq, hash: head.hash, at: now.getTime() }
     return checkpoint
+  }
+
+  /**
+   * When the oldest event no verified checkpoint covers was appended; null when every event is
+   * covered. One indexed read, cheap enough for every metrics scrape.
+   */
+  async oldestUncoveredAt(): Promise<Date | null> {
+    const last = await this.#lastCheckpoint()
+    const [next] = await this.#o.store.audit.list({ afterSeq: last.seq, limit: 1 })
+    return next?.at ?? null
+  }
+
+  async #lastCheckpoint(): Promise<LastCheckpoint> {
+    if (this.#last === null) {
+      const all = await this.#o.store.audit.listCheckpoints()
+      const latest = all[all.length - 1]
+      this.#last = latest
+        ? { seq: latest.seq, hash: latest.hash, at: latest.at.getTime() }
+        : { seq: 0, hash: GENESIS_HASH, at: 0 }
+    }
+    return this.#last
+  }
+
+  /** Why the events after `last` up to `head` cannot be signed, or null when they check out. */
+  async #verifySegment(last: LastCheckpoint, head: { seq: number; hash: string }): Promise<string | null> {
+    if (head.seq < last.seq) {
+      return `the chain head (seq ${head.seq}) is behind the last checkpoint (seq ${last.seq}): events were removed`
+    }
+    let prev = { seq: last.seq, hash: last.hash }
+    while (prev.seq < head.seq) {
+      const page = await this.#o.store.audit.list({ afterSeq: prev.seq, limit: Math.min(VERIFY_PAGE, head.seq - prev.seq) })
+      if (page.length === 0) return `events after seq ${prev.seq} are missing (head is seq ${head.seq})`
+      const check = verifyAuditChain(page, prev)
+      if (!check.ok) return `audit event seq ${check.firstBadSeq}: ${check.reason}`
+      prev = { seq: check.lastSeq, hash: check.lastHash }
+    }
+    return prev.hash === head.hash ? null : `the chain head's hash does not match event seq ${head.seq}`
   }
 }
 

@@ -25,6 +25,8 @@ async function sign(events: AuditEvent[], at: number[]) {
     audit: {
       head: () => Promise.resolve(head),
       listCheckpoints: () => Promise.resolve(saved),
+      list: ({ afterSeq = 0, limit }: { afterSeq?: number; limit: number }) =>
+        Promise.resolve(events.filter((e) => e.seq > afterSeq).slice(0, limit)),
       insertCheckpoint: (c: AuditCheckpoint) => { saved.push(c); return Promise.resolve() },
     },
   }

@@ -77,6 +77,7 @@ function fromEnv(env: Env): Record<string, unknown> {
   set('tickets.jira.secret', env.HOURGLASS_TICKETS_JIRA_SECRET)
   set('tickets.servicenow.secret', env.HOURGLASS_TICKETS_SERVICENOW_SECRET)
   set('tickets.github.secret', env.HOURGLASS_TICKETS_GITHUB_SECRET)
+  set('metrics.token', env.HOURGLASS_METRICS_TOKEN)
   set('lifecycle.sweepIntervalMs', num(env.HOURGLASS_SWEEP_INTERVAL_MS))
   return out
 }

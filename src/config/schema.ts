@@ -55,6 +55,11 @@ export const configSchema = z
     /** 32-byte key (base64) that seals credentials and connector secrets at rest. */
     dataKey: secret,
     auditSigningKeyFile: z.string().min(1),
+    /** `/metrics` stays unauthenticated unless a token is set; scrapers then send it as a bearer. */
+    metrics: z
+      .object({ token: z.string().min(16, 'must be at least 16 characters').transform((v) => new Secret(v)).optional() })
+      .strict()
+      .prefault({}),
     checkpoint: z
       .object({
         file: z.string().min(1).optional(),

@@ -9,6 +9,7 @@ import { toErrorResponse } from './error-response.js'
 import type { HttpDeps } from './http-deps.js'
 import { buildOpenApi } from './openapi.js'
 import { mountWebUi } from './web-ui.js'
+import { observeRequests } from './http-metrics.js'
 import type { AnyRoute } from './route.js'
 import { auditRoutes } from './routes/audit.js'
 import { breakGlassRoutes } from './routes/breakglass.js'
@@ -48,12 +49,13 @@ export const ROUTES: readonly AnyRoute[] = [
   ...evidenceRoutes,
 ] as AnyRoute[]
 
-type Env = { Variables: { requestId: string } }
+type Env = { Variables: { requestId: string; route?: string } }
 
 /** Builds the HTTP application. It never listens: main/ does (and tests call `app.request`). */
 export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []): Hono<Env> {
   const routes = [...ROUTES, ...extraRoutes]
   const app = new Hono<Env>()
+  if (deps.observeRequest) app.use('*', observeRequests(deps.observeRequest))
   app.use('*', async (c, next) => {
     c.set('requestId', randomUUID())
     c.header('X-Request-Id', c.get('requestId'))
@@ -73,10 +75,14 @@ export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []):
     errorResponse(deps, c, new AppError('route.not_found', `No route ${c.req.method} ${c.req.path}`)),
   )
   const openapi = buildOpenApi(routes, deps.version)
-  app.get('/openapi.json', (c) => c.json(openapi))
+  app.get('/openapi.json', (c) => {
+    c.set('route', '/openapi.json')
+    return c.json(openapi)
+  })
   for (const route of routes) {
     const honoPath = route.path.replace(/\{(\w+)\}/g, ':$1')
     app.on(route.method.toUpperCase(), honoPath, async (c) => {
+      c.set('route', route.path)
       const actor = route.auth === 'none' ? anonymous : await authorize(deps, c, route.auth)
       const body: unknown = route.body ? route.body.parse(await readBody(c, route.form === true)) : undefined
       const query: unknown = route.query ? route.query.parse(c.req.query()) : undefined

@@ -3,6 +3,7 @@ import type { EvidenceSigner } from '../app/evidence-bundle.js'
 import type { Secret } from '../config/secret.js'
 import type { Identity } from '../domain/identity.js'
 import type { IntegrationSettings } from './integrations.js'
+import type { HttpRequestObserver } from './http-metrics.js'
 
 /** What the HTTP layer needs beyond the use cases' dependencies. main/ wires it. */
 export interface HttpDeps extends AppDeps {
@@ -24,6 +25,10 @@ export interface HttpDeps extends AppDeps {
   webUiDir?: string | undefined
   /** Prometheus exposition of the current metrics. */
   metricsText(): Promise<{ contentType: string; body: string }>
+  /** When set, `/metrics` asks for `Authorization: Bearer <token>` (config `metrics.token`). */
+  metricsToken?: Secret | undefined
+  /** Told of every answered HTTP request (method, route template, status, duration). */
+  observeRequest?: HttpRequestObserver | undefined
   /** Makes a fresh API token and its hash (the token is shown once, only the hash is kept). */
   newApiToken(): { token: Secret; tokenHash: string }
   /** SCIM, inbound ticket webhooks and workload token exchange; defaults apply when absent. */

@@ -5,6 +5,16 @@ import { openTargetSecrets } from '../app/target-secrets.js'
 import type { Target } from '../domain/catalog.js'
 import type { Clock, IdSource } from '../domain/ports.js'
 import type { ConnectorStateRepository } from '../storage/store.js'
+import { instrumentConnector, type ConnectorOperationObserver } from './instrument-connector.js'
+
+export interface ConnectorHostDeps {
+  state: ConnectorStateRepository
+  sealer: Sealer
+  clock: Clock
+  ids: IdSource
+  /** Told of every target call (metrics); the one place all use cases' calls pass through. */
+  observe?: ConnectorOperationObserver
+}
 
 /**
  * Connector instances per target, created on first use and replaced when the target's
@@ -12,9 +22,9 @@ import type { ConnectorStateRepository } from '../storage/store.js'
  */
 export class CachingConnectorHost implements ConnectorHost {
   readonly #cache = new Map<string, { stamp: string; instance: ConnectorInstance }>()
-  readonly #deps: { state: ConnectorStateRepository; sealer: Sealer; clock: Clock; ids: IdSource }
+  readonly #deps: ConnectorHostDeps
 
-  constructor(deps: { state: ConnectorStateRepository; sealer: Sealer; clock: Clock; ids: IdSource }) {
+  constructor(deps: ConnectorHostDeps) {
     this.#deps = deps
   }
 
@@ -28,11 +38,13 @@ export class CachingConnectorHost implements ConnectorHost {
     if (cached?.stamp === stamp) return Promise.resolve(cached.instance)
     if (cached) void cached.instance.close()
     const { clock, ids } = this.#deps
-    const instance = createConnector(target.kind, openTargetSecrets(target.config, this.#deps.sealer), {
+    const created = createConnector(target.kind, openTargetSecrets(target.config, this.#deps.sealer), {
       now: () => clock.now(),
       newId: (prefix) => ids.newId(prefix),
       state: sealedState(this.#deps.state, this.#deps.sealer, target.id),
     })
+    const { observe } = this.#deps
+    const instance = observe ? instrumentConnector(created, target.kind, observe) : created
     this.#cache.set(target.id, { stamp, instance })
     return Promise.resolve(instance)
   }

@@ -29,11 +29,14 @@ import { CachingConnectorHost } from './connector-host.js'
 import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
 import { PACKAGE_ROOT } from '../config/load.js'
-import { createMetrics, setGrantGauges } from '../observability/metrics.js'
+import { createMetrics } from '../observability/metrics.js'
 import { withOutboxSignal } from '../app/notify.js'
 import type { NotificationDispatcher } from '../notifications/notification-dispatcher.js'
 import { createNotifications } from './notifications.js'
 import { faultPointsFromEnv } from './fault-injection.js'
+import { countAuditAppendFailures } from './count-audit-append-failures.js'
+import { countPolicyErrors } from './count-policy-errors.js'
+import { scrapeMetrics } from './scrape-metrics.js'
 
 export interface Runtime {
   config: Config
@@ -73,16 +76,25 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
         ? { databaseUrl: config.databaseUrl }
         : { sqlitePath: path.join(config.dataDir, 'hourglass.db') },
     ))
+  const metrics = createMetrics()
   const policy = await createCedarPolicyEngine({ policyDir: config.policyDir })
   const sealer = new AesSealer(config.dataKey)
-  const connectors = new CachingConnectorHost({ state: store.connectorState, sealer, clock, ids })
+  const connectors = new CachingConnectorHost({
+    state: store.connectorState,
+    sealer,
+    clock,
+    ids,
+    observe: ({ kind, op, outcome, seconds }) => {
+      metrics.connectorOperations.inc({ kind, op, outcome })
+      metrics.connectorOperationSeconds.observe({ kind, op }, seconds)
+    },
+  })
   const auditKey = loadAuditSigningKey(config.auditSigningKeyFile)
   const oidc = config.oidc
     ? createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, jwksUri: config.oidc.jwksUri, clock })
     : undefined
 
   const lifecycle = config.lifecycle
-  const metrics = createMetrics()
   const random = overrides.random ?? Math.random
   const notifications = createNotifications(config, {
     outbox: store.outbox,
@@ -96,12 +108,19 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   let engine: LifecycleEngine | null = null
   const deps: HttpDeps = {
     // Commits that queued notifications nudge the dispatcher, so they go out at once.
-    store: withOutboxSignal(store, () => {
-      notifications.dispatcher.nudge()
-    }),
+    store: withOutboxSignal(
+      countAuditAppendFailures(store, () => {
+        metrics.auditAppendFailures.inc()
+      }),
+      () => {
+        notifications.dispatcher.nudge()
+      },
+    ),
     notifications: notifications.routing,
     faults: faultPointsFromEnv(),
-    policy,
+    policy: countPolicyErrors(policy, () => {
+      metrics.policyEvaluationErrors.inc()
+    }),
     clock,
     ids,
     random: overrides.random ?? Math.random,
@@ -143,14 +162,11 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     ready: () => Promise.resolve(),
     version: PACKAGE_VERSION,
     webUiDir: path.join(PACKAGE_ROOT, 'web', 'dist'),
-    metricsText: async () => {
-      const now = clock.now()
-      const overdue = (await store.grants.listRevocable(now, 10_000)).filter((g) => g.state !== 'irrevocable').length
-      setGrantGauges(metrics, await store.grants.countByState(), overdue)
-      metrics.breakGlassReviewsOverdue.set(
-        (await store.breakGlassReviews.list({ now, state: 'overdue', limit: 100_000 })).length,
-      )
-      return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }
+    metricsText: () => scrapeMetrics(metrics, { store, checkpointer, clock }),
+    metricsToken: config.metrics.token,
+    observeRequest: ({ method, route, status, seconds }) => {
+      metrics.httpRequests.inc({ method, route, status: String(status) })
+      metrics.httpRequestSeconds.observe({ method, route }, seconds)
     },
     newApiToken: () => generateApiToken((n) => ids.randomBytes(n)),
     integrations: integrationSettings(config, clock),
@@ -162,6 +178,10 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     file: config.checkpoint.file,
     everyEvents: config.checkpoint.everyEvents,
     everySeconds: config.checkpoint.everySeconds,
+    onFailure: (reason) => {
+      metrics.auditCheckpointFailures.inc()
+      log.error({ reason }, 'audit checkpoint withheld: the chain since the last checkpoint does not verify')
+    },
   })
   deps.evidence = evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.

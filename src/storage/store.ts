@@ -90,6 +90,13 @@ export interface GrantRepository {
   /** Active grants due before `until`, for the in-memory revocation timer. */
   listExpiringBefore(until: Date, limit: number): Promise<Array<{ id: string; expiresAt: Date }>>
   countByState(): Promise<Partial<Record<GrantState, number>>>
+  /** Active grants per connector kind, in one grouped query (metrics). */
+  countActiveByConnector(): Promise<Record<string, number>>
+  /**
+   * Grants past their revocation due time (an early revocation's, else expiry) that are not
+   * revoked: `active`, `revoking` and `revoke_failed`. `irrevocable` is counted apart.
+   */
+  countOverdue(now: Date): Promise<number>
   /** Grants in these states whose subject is no longer active (the context-change backstop). */
   listHeldByInactiveSubjects(states: readonly GrantState[], limit: number): Promise<Grant[]>
 }
@@ -152,6 +159,8 @@ export interface FindingRepository {
   insert(finding: Finding): Promise<void>
   /** Compare-and-swap on version; writes every field and version + 1. */
   update(finding: Finding, expectedVersion: number): Promise<boolean>
+  /** Open findings per kind, in one grouped query (metrics). */
+  countOpenByKind(): Promise<Partial<Record<FindingKind, number>>>
 }
 
 export interface BreakGlassReviewFilter {
@@ -172,6 +181,8 @@ export interface BreakGlassReviewRepository {
   list(filter: BreakGlassReviewFilter): Promise<PostUseReview[]>
   /** Break-glass uses by one user after `since` (the rate limit). */
   countUsesSince(userId: string, since: Date): Promise<number>
+  /** Uses unreviewed at `now` whose review was due at or before it (metrics). */
+  countOverdue(now: Date): Promise<number>
   /** Compare-and-swap on version; writes every field and version + 1. */
   update(review: PostUseReview, expectedVersion: number): Promise<boolean>
 }

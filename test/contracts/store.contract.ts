@@ -5,6 +5,7 @@ import { describeAuditContract } from './store-audit.contract.js'
 import { describeCatalogContract } from './store-catalog.contract.js'
 import { describeFindingContract } from './store-finding.contract.js'
 import { describeGrantContract } from './store-grant.contract.js'
+import { describeMetricsCountContract } from './store-metrics.contract.js'
 import { describeOutboxContract } from './store-outbox.contract.js'
 import { describeRequestContract } from './store-request.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
@@ -63,5 +64,6 @@ export function describeStoreContract(
     describeTransactionContract(ctx)
     describeAuditContract(ctx)
     describeOutboxContract(ctx)
+    describeMetricsCountContract(ctx)
   })
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkMetricsToken } from '../auth/metrics-token.js'
 import { defineRoute } from '../route.js'
 
 export const healthRoutes = [
@@ -14,10 +15,11 @@ export const healthRoutes = [
   defineRoute({
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics (text exposition format)',
+    summary: 'Prometheus metrics (text exposition format); a bearer token when `metrics.token` is set',
     tag: 'operations',
     auth: 'none',
-    handler: async ({ deps }) => {
+    handler: async ({ deps, c }) => {
+      checkMetricsToken(deps.metricsToken, c.req.header('authorization'))
       const { contentType, body } = await deps.metricsText()
       return new Response(body, { headers: { 'content-type': contentType } })
     },

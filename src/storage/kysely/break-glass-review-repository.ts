@@ -88,6 +88,16 @@ export function breakGlassReviewRepository(scope: Scope): BreakGlassReviewReposi
       return Number(row?.n ?? 0)
     },
 
+    async countOverdue(now) {
+      const row = await scope.db
+        .selectFrom('breakglass_reviews')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('reviewed_at', 'is', null)
+        .where('due_at', '<=', toMs(now))
+        .executeTakeFirst()
+      return Number(row?.n ?? 0)
+    },
+
     async update(review, expectedVersion) {
       const { request_id: _id, ...row } = toRow(review, expectedVersion + 1)
       const result = await scope.db

@@ -1,4 +1,4 @@
-import type { Finding } from '../../domain/finding.js'
+import type { Finding, FindingKind } from '../../domain/finding.js'
 import type { FindingRepository } from '../store.js'
 import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { FindingRow } from './database.js'
@@ -86,6 +86,18 @@ export function findingRepository(scope: Scope): FindingRepository {
         .where('version', '=', expectedVersion)
         .executeTakeFirst()
       return changedOne(result)
+    },
+
+    async countOpenByKind() {
+      const rows = await scope.db
+        .selectFrom('findings')
+        .select((eb) => ['kind', eb.fn.countAll<number | string>().as('n')])
+        .where('state', '=', 'open')
+        .groupBy('kind')
+        .execute()
+      const counts: Partial<Record<FindingKind, number>> = {}
+      for (const row of rows) counts[row.kind] = Number(row.n)
+      return counts
     },
   }
 }

@@ -212,5 +212,25 @@ export function grantRepository(scope: Scope): GrantRepository {
       for (const row of rows) counts[row.state] = Number(row.n)
       return counts
     },
+
+    async countActiveByConnector() {
+      const rows = await scope.db
+        .selectFrom('grants')
+        .select((eb) => ['connector_kind', eb.fn.countAll<number | string>().as('n')])
+        .where('state', '=', 'active')
+        .groupBy('connector_kind')
+        .execute()
+      return Object.fromEntries(rows.map((row) => [row.connector_kind, Number(row.n)]))
+    },
+
+    async countOverdue(now) {
+      const row = await scope.db
+        .selectFrom('grants')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('state', 'in', ['active', 'revoking', 'revoke_failed'])
+        .where(sql<number>`coalesce(revoke_due_at, expires_at)`, '<=', toMs(now))
+        .executeTakeFirst()
+      return Number(row?.n ?? 0)
+    },
   }
 }

@@ -1,0 +1,95 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { GENESIS_HASH, hashAuditEvent, type AuditCheckpoint, type AuditEvent } from '../domain/audit-event.js'
+import { auditKeyId } from './audit-keys.js'
+import { AuditCheckpointer } from './checkpointer.js'
+
+function chain(n: number): AuditEvent[] {
+  const out: AuditEvent[] = []
+  let prev = GENESIS_HASH
+  for (let seq = 1; seq <= n; seq++) {
+    const e = { seq, id: `evt_${seq}`, at: new Date(seq * 1000), type: 'grant.revoked' as const, actor: 'system:w', requestId: null, grantId: null, data: { n: seq }, prevHash: prev }
+    out.push({ ...e, hash: hashAuditEvent(e) })
+    prev = out[out.length - 1]!.hash
+  }
+  return out
+}
+
+/** A checkpointer over an in-memory chain whose events and head the test may rewrite. */
+function world(events: AuditEvent[]) {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  const state = { events, head: { seq: events.length, hash: events.at(-1)?.hash ?? GENESIS_HASH }, saved: [] as AuditCheckpoint[], failures: [] as string[], reads: 0 }
+  const store = {
+    audit: {
+      head: () => Promise.resolve(state.head),
+      listCheckpoints: () => Promise.resolve(state.saved),
+      insertCheckpoint: (c: AuditCheckpoint) => {
+        state.saved.push(c)
+        return Promise.resolve()
+      },
+      list: ({ afterSeq = 0, limit }: { afterSeq?: number; limit: number }) => {
+        state.reads++
+        return Promise.resolve(state.events.filter((e) => e.seq > afterSeq).slice(0, limit))
+      },
+    },
+  }
+  const key = { privateKey, publicKey, publicKeyPem: '', keyId: auditKeyId(publicKey) }
+  let now = 100_000
+  const checkpointer = new AuditCheckpointer({
+    store: store as never,
+    key,
+    clock: { now: () => new Date(now) },
+    file: undefined,
+    everyEvents: 1,
+    everySeconds: 1,
+    onFailure: (reason) => state.failures.push(reason),
+  })
+  return { state, checkpointer, advance: (ms: number) => (now += ms) }
+}
+
+describe('AuditCheckpointer verifies the segment it signs', () => {
+  it('signs an intact chain, reading a long backlog page by page', async () => {
+    const { state, checkpointer } = world(chain(1200))
+    expect(await checkpointer.maybeCheckpoint(true)).toMatchObject({ seq: 1200 })
+    expect(state.reads).toBe(3)
+    expect(state.failures).toEqual([])
+    expect(await checkpointer.oldestUncoveredAt()).toBeNull()
+  })
+
+  it('withholds the checkpoint and reports when an event since the last one was edited', async () => {
+    const events = chain(6)
+    const { state, checkpointer } = world(events.slice(0, 3))
+    await checkpointer.maybeCheckpoint(true)
+    state.events = events.map((e) => (e.seq === 5 ? { ...e, actor: 'mallory' } : e))
+    state.head = { seq: 6, hash: events[5]!.hash }
+    expect(await checkpointer.maybeCheckpoint(true)).toBeNull()
+    expect(state.failures).toEqual(['audit event seq 5: content does not match its hash'])
+    expect(state.saved.map((c) => c.seq)).toEqual([3])
+    expect(await checkpointer.oldestUncoveredAt()).toEqual(events[3]!.at)
+  })
+
+  it('withholds when the head fell behind the last checkpoint (a deleted tail)', async () => {
+    const events = chain(5)
+    const { state, checkpointer } = world(events)
+    await checkpointer.maybeCheckpoint(true)
+    state.events = events.slice(0, 3)
+    state.head = { seq: 3, hash: events[2]!.hash }
+    expect(await checkpointer.maybeCheckpoint(true)).toBeNull()
+    expect(state.failures[0]).toMatch(/behind the last checkpoint.*removed/)
+  })
+
+  it('withholds when the head names a hash the events do not end in', async () => {
+    const { state, checkpointer } = world(chain(4))
+    state.head = { seq: 4, hash: 'f'.repeat(64) }
+    expect(await checkpointer.maybeCheckpoint(true)).toBeNull()
+    expect(state.failures[0]).toMatch(/head's hash does not match event seq 4/)
+  })
+
+  it('withholds when the head at the signed sequence number names another hash (a replaced tail)', async () => {
+    const { state, checkpointer } = world(chain(4))
+    await checkpointer.maybeCheckpoint(true)
+    state.head = { seq: 4, hash: 'e'.repeat(64) }
+    expect(await checkpointer.maybeCheckpoint(true)).toBeNull()
+    expect(state.failures).toEqual(['the chain head at seq 4 differs from the signed checkpoint there'])
+  })
+})

@@ -1,0 +1,18 @@
+import type { PolicyEngine } from '../policy/policy-engine.js'
+
+/**
+ * The policy engine, calling `onError` for every decision that failed to evaluate. Such a
+ * decision denies (fail closed), so without this a broken policy looks like ordinary denials.
+ */
+export function countPolicyErrors(policy: PolicyEngine, onError: () => void): PolicyEngine {
+  return {
+    async decide(input) {
+      const decision = await policy.decide(input)
+      if (decision.errored) onError()
+      return decision
+    },
+    policyHash: () => policy.policyHash(),
+    reload: () => policy.reload(),
+    close: () => policy.close(),
+  }
+}
