@@ -6,7 +6,7 @@ export const NAV = [
   { path: '/request', label: 'Request access' },
   { path: '/mine', label: 'My access' },
   { path: '/reviews', label: 'Review inbox' },
-  { path: '/break-glass', label: 'Break-glass', later: true },
+  { path: '/break-glass', label: 'Break-glass' },
   { path: '/findings', label: 'Findings', later: true },
   { path: '/exceptions', label: 'Exceptions', later: true },
   { path: '/audit', label: 'Audit' },

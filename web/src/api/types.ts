@@ -10,6 +10,12 @@ import type {
 import type { AuditCheckpoint, AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Tally } from '../../../src/domain/review.js'
 import type { ErrorBody } from '../../../src/http/error-response.js'
+import type { Finding } from '../../../src/domain/finding.js'
+import type {
+  exceptionView,
+  nhiView,
+  postUseReviewView,
+} from '../../../src/http/governance-views.js'
 
 // Types only: the server's view functions define the shapes, so the UI cannot drift from them.
 export type { EntitlementJson, GrantJson, IdentityJson, Items, RequestJson, ReviewJson }
@@ -49,3 +55,24 @@ export type ErrorJson = ErrorBody['error']
 
 export type RevocationCondition = RequestJson['revocationCondition']
 export type Verdict = ReviewJson['verdict']
+
+export type PostUseReviewJson = Jsonify<ReturnType<typeof postUseReviewView>>
+export type PostUseReviewState = PostUseReviewJson['state']
+export type PostUseVerdict = NonNullable<PostUseReviewJson['verdict']>
+export type ExceptionJson = Jsonify<ReturnType<typeof exceptionView>>
+export type NhiJson = Jsonify<ReturnType<typeof nhiView>>
+export type FindingJson = Jsonify<Finding>
+
+export interface BreakGlassResult {
+  request: RequestJson
+  grant: GrantJson
+  review: PostUseReviewJson
+  /** Who the server alerted at once: the entitlement's owners and the security group. */
+  notified: string[]
+}
+
+export interface PostUseReviewResult {
+  review: PostUseReviewJson
+  /** Grants the server revoked because the use was found unjustified. */
+  revoked: string[]
+}
