@@ -25,6 +25,7 @@ import { requestRoutes } from './routes/requests.js'
 import { exchangeRoutes } from './routes/exchange.js'
 import { scimRoutes } from './routes/scim.js'
 import { ticketRoutes } from './routes/tickets.js'
+import { authConfigRoutes } from './routes/auth-config.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -44,6 +45,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...scimRoutes,
   ...ticketRoutes,
   ...exchangeRoutes,
+  ...authConfigRoutes,
 ] as AnyRoute[]
 
 type Env = { Variables: { requestId: string } }
@@ -90,7 +92,7 @@ export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []):
       return c.json(result as object, route.status ?? 200)
     })
   }
-  if (deps.webUiDir) mountWebUi(app, deps.webUiDir)
+  if (deps.webUiDir) mountWebUi(app, deps.webUiDir, deps.webSignIn?.issuer)
   return app
 }
 

@@ -21,10 +21,20 @@ export interface HttpDeps extends AppDeps {
   version: string
   /** Built web UI to serve at `/` (web/dist); absent in API-only setups and most tests. */
   webUiDir?: string | undefined
+  /** The web UI's OIDC sign-in (a public client at the issuer); absent when not configured. */
+  webSignIn?: WebSignIn | undefined
   /** Prometheus exposition of the current metrics. */
   metricsText(): Promise<{ contentType: string; body: string }>
   /** Makes a fresh API token and its hash (the token is shown once, only the hash is kept). */
   newApiToken(): { token: Secret; tokenHash: string }
   /** SCIM, inbound ticket webhooks and workload token exchange; defaults apply when absent. */
   integrations?: IntegrationSettings | undefined
+}
+
+export interface WebSignIn {
+  issuer: string
+  clientId: string
+  scopes: string
+  /** The resource (audience) the access token must be for, so the API's verifier accepts it. */
+  audience: string
 }

@@ -142,6 +142,9 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     ready: () => Promise.resolve(),
     version: PACKAGE_VERSION,
     webUiDir: path.join(PACKAGE_ROOT, 'web', 'dist'),
+    webSignIn: config.oidc?.webClientId
+      ? { issuer: config.oidc.issuer, clientId: config.oidc.webClientId, scopes: config.oidc.webScopes, audience: config.oidc.audience }
+      : undefined,
     metricsText: async () => {
       const now = clock.now()
       const overdue = (await store.grants.listRevocable(now, 10_000)).filter((g) => g.state !== 'irrevocable').length

@@ -42,12 +42,14 @@ export interface WebWorld {
  */
 export async function startWebWorld(
   options: Parameters<typeof startTestWorld>[0] = {},
+  /** A port chosen in advance, when something must know the UI's URL before it starts. */
+  port = 0,
 ): Promise<WebWorld | null> {
   const browser = await launchChromium()
   if (!browser) return null
   await ensureWebBuilt()
   const world = await startTestWorld(options)
-  const served = await serveApp(world.runtime.app)
+  const served = await serveApp(world.runtime.app, port)
   const pageErrors: string[] = []
   const open = async (context: BrowserContext, who: string) => {
     const page = await context.newPage()
