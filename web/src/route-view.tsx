@@ -6,6 +6,7 @@ import { ExceptionsPage } from './pages/exceptions-page'
 import { FindingsPage } from './pages/findings-page'
 import { MetricsPage } from './pages/metrics-page'
 import { MyAccessPage } from './pages/my-access-page'
+import { NhisPage } from './pages/nhis-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { RequestAccessPage } from './pages/request-access-page'
 import { ReviewInboxPage } from './pages/review-inbox-page'
@@ -43,6 +44,8 @@ export function RouteView({ location }: { location: Location }) {
       return <FindingsPage />
     case '/exceptions':
       return <ExceptionsPage />
+    case '/nhis':
+      return <NhisPage />
     case '/outcomes':
       return <MetricsPage />
     default:

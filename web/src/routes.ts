@@ -7,8 +7,9 @@ export const NAV = [
   { path: '/mine', label: 'My access' },
   { path: '/reviews', label: 'Review inbox' },
   { path: '/break-glass', label: 'Break-glass' },
-  { path: '/findings', label: 'Findings', later: true },
-  { path: '/exceptions', label: 'Exceptions', later: true },
+  { path: '/findings', label: 'Findings' },
+  { path: '/exceptions', label: 'Exceptions' },
+  { path: '/nhis', label: 'Non-human identities' },
   { path: '/audit', label: 'Audit' },
   { path: '/outcomes', label: 'Metrics', later: true },
 ] as const
