@@ -11,7 +11,7 @@ export const NAV = [
   { path: '/exceptions', label: 'Exceptions' },
   { path: '/nhis', label: 'Non-human identities' },
   { path: '/audit', label: 'Audit' },
-  { path: '/outcomes', label: 'Metrics', later: true },
+  { path: '/outcomes', label: 'Outcomes' },
 ] as const
 
 export const HOME = '/mine'

@@ -5,6 +5,7 @@ import type {
   BreakGlassResult,
   ExceptionJson,
   FindingJson,
+  GovernanceReport,
   NhiJson,
   PostUseReviewJson,
   PostUseReviewResult,
@@ -125,6 +126,9 @@ export class ApiClient {
       `/v1/nhis/${encodeURIComponent(id)}/transfer`,
       { newOwnerId },
     )
+
+  governanceReport = (period: { from: string; to: string }) =>
+    this.#get<GovernanceReport>('/v1/reports/governance', period)
 
   auditEvents = (query: AuditQuery) => this.#get<AuditPage>('/v1/audit/events', { ...query })
   auditCheckpoints = () => this.#get<Items<AuditCheckpointJson>>('/v1/audit/checkpoints')

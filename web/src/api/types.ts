@@ -76,3 +76,5 @@ export interface PostUseReviewResult {
   /** Grants the server revoked because the use was found unjustified. */
   revoked: string[]
 }
+
+export type { GovernanceReport } from '../../../src/domain/governance-report.js'
