@@ -13,6 +13,7 @@ import type {
   PostUseVerdict,
   CredentialJson,
   EntitlementJson,
+  EvidenceBundleJson,
   GrantJson,
   IdentityJson,
   Items,
@@ -129,6 +130,9 @@ export class ApiClient {
 
   governanceReport = (period: { from: string; to: string }) =>
     this.#get<GovernanceReport>('/v1/reports/governance', period)
+
+  evidence = (requestId: string) =>
+    this.#get<EvidenceBundleJson>(`/v1/requests/${encodeURIComponent(requestId)}/evidence`)
 
   auditEvents = (query: AuditQuery) => this.#get<AuditPage>('/v1/audit/events', { ...query })
   auditCheckpoints = () => this.#get<Items<AuditCheckpointJson>>('/v1/audit/checkpoints')
