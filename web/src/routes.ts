@@ -1,6 +1,6 @@
 /**
  * Every page of the app. `/metrics` is the server's Prometheus endpoint, so the charts live at
- * `/outcomes`. `later` marks pages whose API does not exist yet: they render a placeholder.
+ * `/outcomes`.
  */
 export const NAV = [
   { path: '/request', label: 'Request access' },
