@@ -68,6 +68,7 @@ function fromEnv(env: Env): Record<string, unknown> {
   set('oidc.issuer', env.HOURGLASS_OIDC_ISSUER)
   set('oidc.audience', env.HOURGLASS_OIDC_AUDIENCE)
   set('oidc.jwksUri', env.HOURGLASS_OIDC_JWKS_URI)
+  set('oidc.webClientId', env.HOURGLASS_OIDC_WEB_CLIENT_ID)
   set('dataKey', env.HOURGLASS_DATA_KEY)
   set('auditSigningKeyFile', env.HOURGLASS_AUDIT_KEY_FILE)
   set('checkpoint.file', env.HOURGLASS_CHECKPOINT_FILE)

@@ -50,6 +50,9 @@ export const configSchema = z
         issuer: z.url(),
         audience: z.string().min(1),
         jwksUri: z.url().optional(),
+        /** The web UI's public client at the issuer: enables "Sign in with SSO" (code + PKCE). */
+        webClientId: z.string().min(1).max(200).optional(),
+        webScopes: z.string().min(1).max(500).default('openid'),
       })
       .optional(),
     /** 32-byte key (base64) that seals credentials and connector secrets at rest. */

@@ -27,6 +27,7 @@ import { exchangeRoutes } from './routes/exchange.js'
 import { evidenceRoutes } from './routes/evidence.js'
 import { scimRoutes } from './routes/scim.js'
 import { ticketRoutes } from './routes/tickets.js'
+import { authConfigRoutes } from './routes/auth-config.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -47,6 +48,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...ticketRoutes,
   ...exchangeRoutes,
   ...evidenceRoutes,
+  ...authConfigRoutes,
 ] as AnyRoute[]
 
 type Env = { Variables: { requestId: string; route?: string } }
@@ -98,7 +100,7 @@ export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []):
       return c.json(result as object, route.status ?? 200)
     })
   }
-  if (deps.webUiDir) mountWebUi(app, deps.webUiDir)
+  if (deps.webUiDir) mountWebUi(app, deps.webUiDir, deps.webSignIn?.issuer)
   return app
 }
 

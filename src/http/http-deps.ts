@@ -23,6 +23,8 @@ export interface HttpDeps extends AppDeps {
   version: string
   /** Built web UI to serve at `/` (web/dist); absent in API-only setups and most tests. */
   webUiDir?: string | undefined
+  /** The web UI's OIDC sign-in (a public client at the issuer); absent when not configured. */
+  webSignIn?: WebSignIn | undefined
   /** Prometheus exposition of the current metrics. */
   metricsText(): Promise<{ contentType: string; body: string }>
   /** When set, `/metrics` asks for `Authorization: Bearer <token>` (config `metrics.token`). */
@@ -35,4 +37,12 @@ export interface HttpDeps extends AppDeps {
   integrations?: IntegrationSettings | undefined
   /** Signs evidence bundles' inclusion statements and forces a checkpoint (docs/evidence.md). */
   evidence?: EvidenceSigner | undefined
+}
+
+export interface WebSignIn {
+  issuer: string
+  clientId: string
+  scopes: string
+  /** The resource (audience) the access token must be for, so the API's verifier accepts it. */
+  audience: string
 }

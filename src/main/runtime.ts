@@ -162,6 +162,9 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     ready: () => Promise.resolve(),
     version: PACKAGE_VERSION,
     webUiDir: path.join(PACKAGE_ROOT, 'web', 'dist'),
+    webSignIn: config.oidc?.webClientId
+      ? { issuer: config.oidc.issuer, clientId: config.oidc.webClientId, scopes: config.oidc.webScopes, audience: config.oidc.audience }
+      : undefined,
     metricsText: () => scrapeMetrics(metrics, { store, checkpointer, clock }),
     metricsToken: config.metrics.token,
     observeRequest: ({ method, route, status, seconds }) => {

@@ -25,6 +25,8 @@ export interface OidcIssuerOptions {
   accounts?: readonly string[]
   /** Extra redirect URIs for the public client, e.g. the web UI's callback. */
   redirectUris?: readonly string[]
+  /** Where end-session may send the browser back, e.g. the web UI's `/`. */
+  postLogoutRedirectUris?: readonly string[]
   accessTokenTtlSeconds?: number
   /** Sign with this private JWK instead of a fresh one, e.g. to impersonate another issuer's keys. */
   signingKey?: JWK
@@ -71,6 +73,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
         grant_types: ['authorization_code'],
         response_types: ['code'],
         redirect_uris: [...(options.redirectUris ?? []), HELPER_REDIRECT_URI],
+        post_logout_redirect_uris: [...(options.postLogoutRedirectUris ?? [])],
       },
     ],
     interactions: {

@@ -11,6 +11,8 @@ import { SessionContext } from './hooks/use-session'
 import { RouteView } from './route-view'
 import { HOME } from './routes'
 import { SignInPage } from './pages/sign-in-page'
+import { OidcCallbackPage } from './pages/oidc-callback-page'
+import { CALLBACK_PATH, endSsoSession } from './auth/oidc'
 
 export function App() {
   const location = useLocation()
@@ -25,6 +27,8 @@ export function App() {
     setToken(null)
     setMe(null)
     setEnded(null)
+    // After an SSO sign-in, also end the session at the identity provider when it offers that.
+    endSsoSession()
   }, [])
 
   const client = useMemo(() => {
@@ -45,14 +49,15 @@ export function App() {
     })
   }, [client, me, attempt])
 
-  const signIn = (newToken: string, who: Me) => {
+  const signIn = useCallback((newToken: string, who: Me) => {
     saveToken(newToken)
     setEnded(null)
     setRestoreError(null)
     setToken(newToken)
     setMe(who)
-    if (location.pathname === '/' || location.pathname === '/sign-in') navigate(HOME)
-  }
+    const path = window.location.pathname
+    if (path === '/' || path === '/sign-in' || path === CALLBACK_PATH) navigate(HOME)
+  }, [])
 
   const session = useMemo(
     () => (client && me ? { client, me, signOut } : null),
@@ -93,6 +98,8 @@ export function App() {
           ) : (
             <p role="status">Checking your session…</p>
           )
+        ) : location.pathname === CALLBACK_PATH ? (
+          <OidcCallbackPage search={location.search} onSignedIn={signIn} />
         ) : (
           <SignInPage onSignedIn={signIn} reason={ended} />
         )}

@@ -1,16 +1,21 @@
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { navigate, type Location } from './hooks/use-location'
 import { AuditPage } from './pages/audit-page'
 import { BreakGlassPage } from './pages/break-glass-page'
 import { ExceptionsPage } from './pages/exceptions-page'
 import { FindingsPage } from './pages/findings-page'
-import { MetricsPage } from './pages/metrics-page'
 import { MyAccessPage } from './pages/my-access-page'
+import { NhisPage } from './pages/nhis-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { RequestAccessPage } from './pages/request-access-page'
 import { ReviewInboxPage } from './pages/review-inbox-page'
 import { ReviewPage } from './pages/review-page'
 import { HOME } from './routes'
+
+// chart.js is most of the dashboard's weight: load it only when someone opens /outcomes.
+const MetricsPage = lazy(() =>
+  import('./pages/metrics-page').then((m) => ({ default: m.MetricsPage })),
+)
 
 export function RouteView({ location }: { location: Location }) {
   const { pathname, search } = location
@@ -43,8 +48,14 @@ export function RouteView({ location }: { location: Location }) {
       return <FindingsPage />
     case '/exceptions':
       return <ExceptionsPage />
+    case '/nhis':
+      return <NhisPage />
     case '/outcomes':
-      return <MetricsPage />
+      return (
+        <Suspense fallback={<p role="status">Loading the dashboard…</p>}>
+          <MetricsPage />
+        </Suspense>
+      )
     default:
       return <NotFoundPage pathname={pathname} />
   }

@@ -1,16 +1,17 @@
 /**
  * Every page of the app. `/metrics` is the server's Prometheus endpoint, so the charts live at
- * `/outcomes`. `later` marks pages whose API does not exist yet: they render a placeholder.
+ * `/outcomes`.
  */
 export const NAV = [
   { path: '/request', label: 'Request access' },
   { path: '/mine', label: 'My access' },
   { path: '/reviews', label: 'Review inbox' },
-  { path: '/break-glass', label: 'Break-glass', later: true },
-  { path: '/findings', label: 'Findings', later: true },
-  { path: '/exceptions', label: 'Exceptions', later: true },
+  { path: '/break-glass', label: 'Break-glass' },
+  { path: '/findings', label: 'Findings' },
+  { path: '/exceptions', label: 'Exceptions' },
+  { path: '/nhis', label: 'Non-human identities' },
   { path: '/audit', label: 'Audit' },
-  { path: '/outcomes', label: 'Metrics', later: true },
+  { path: '/outcomes', label: 'Outcomes' },
 ] as const
 
 export const HOME = '/mine'

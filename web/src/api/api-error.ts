@@ -4,7 +4,11 @@ import type { ErrorJson } from './types'
  * Codes the browser itself produces when the server never answered with an error body. They are
  * namespaced `client.` so they can never be mistaken for a server decision.
  */
-export type ClientErrorCode = 'client.network' | 'client.unexpected_response'
+export type ClientErrorCode =
+  | 'client.network'
+  | 'client.unexpected_response'
+  | 'client.oidc_state_mismatch'
+  | 'client.oidc_failed'
 
 /** An error as the server stated it: the code is what the UI branches on and always shows. */
 export class ApiError extends Error {

@@ -2,9 +2,20 @@ import { ApiError, clientError } from './api-error'
 import type {
   AuditCheckpointJson,
   AuditPage,
+  BreakGlassResult,
+  ExceptionJson,
+  FindingJson,
+  GovernanceReport,
+  NhiJson,
+  PostUseReviewJson,
+  PostUseReviewResult,
+  PostUseReviewState,
+  PostUseVerdict,
   CredentialJson,
   EntitlementJson,
+  EvidenceBundleJson,
   GrantJson,
+  IdentityJson,
   Items,
   Me,
   RequestDetail,
@@ -37,6 +48,22 @@ export interface AuditQuery {
   limit?: number
   requestId?: string
   grantId?: string
+}
+
+export interface BreakGlassInput {
+  entitlementId: string
+  incidentRef: string
+  reason: string
+  /** Free text; the server clamps it to the break-glass cap rather than refusing. */
+  duration?: string
+}
+
+export interface ExceptionInput {
+  scope?: { identityId?: string; entitlementId?: string; policyId?: string }
+  reason: string
+  /** How long, e.g. `7d`; the server enforces the 90-day bound. */
+  for: string
+  renewedFrom?: string
 }
 
 type Query = Record<string, string | number | undefined>
@@ -72,6 +99,40 @@ export class ApiClient {
   completeGrant = (id: string) =>
     this.#post<GrantJson>(`/v1/grants/${encodeURIComponent(id)}/complete`)
   revokeGrant = (id: string) => this.#post<GrantJson>(`/v1/grants/${encodeURIComponent(id)}/revoke`)
+
+  grant = (id: string) => this.#get<GrantJson>(`/v1/grants/${encodeURIComponent(id)}`)
+
+  breakGlass = (input: BreakGlassInput) => this.#post<BreakGlassResult>('/v1/breakglass', input)
+  breakGlassReviews = (state?: PostUseReviewState) =>
+    this.#get<Items<PostUseReviewJson>>('/v1/breakglass/reviews', { state })
+  reviewBreakGlass = (requestId: string, input: { verdict: PostUseVerdict; comment: string }) =>
+    this.#post<PostUseReviewResult>(
+      `/v1/breakglass/${encodeURIComponent(requestId)}/review`,
+      input,
+    )
+
+  findings = (state?: string) => this.#get<Items<FindingJson>>('/v1/findings', { state })
+  acceptFinding = (id: string, input: { reason: string; for: string }) =>
+    this.#post<FindingJson>(`/v1/findings/${encodeURIComponent(id)}/accept`, input)
+
+  exceptions = (state: 'active' | 'all') =>
+    this.#get<Items<ExceptionJson>>('/v1/exceptions', { state })
+  createException = (input: ExceptionInput) => this.#post<ExceptionJson>('/v1/exceptions', input)
+  revokeException = (id: string, reason: string) =>
+    this.#post<ExceptionJson>(`/v1/exceptions/${encodeURIComponent(id)}/revoke`, { reason })
+
+  nhis = () => this.#get<Items<NhiJson>>('/v1/nhis')
+  transferNhi = (id: string, newOwnerId: string) =>
+    this.#post<{ identity: IdentityJson; revoked: unknown }>(
+      `/v1/nhis/${encodeURIComponent(id)}/transfer`,
+      { newOwnerId },
+    )
+
+  governanceReport = (period: { from: string; to: string }) =>
+    this.#get<GovernanceReport>('/v1/reports/governance', period)
+
+  evidence = (requestId: string) =>
+    this.#get<EvidenceBundleJson>(`/v1/requests/${encodeURIComponent(requestId)}/evidence`)
 
   auditEvents = (query: AuditQuery) => this.#get<AuditPage>('/v1/audit/events', { ...query })
   auditCheckpoints = () => this.#get<Items<AuditCheckpointJson>>('/v1/audit/checkpoints')

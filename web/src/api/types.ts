@@ -10,6 +10,12 @@ import type {
 import type { AuditCheckpoint, AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Tally } from '../../../src/domain/review.js'
 import type { ErrorBody } from '../../../src/http/error-response.js'
+import type { Finding } from '../../../src/domain/finding.js'
+import type {
+  exceptionView,
+  nhiView,
+  postUseReviewView,
+} from '../../../src/http/governance-views.js'
 
 // Types only: the server's view functions define the shapes, so the UI cannot drift from them.
 export type { EntitlementJson, GrantJson, IdentityJson, Items, RequestJson, ReviewJson }
@@ -49,3 +55,43 @@ export type ErrorJson = ErrorBody['error']
 
 export type RevocationCondition = RequestJson['revocationCondition']
 export type Verdict = ReviewJson['verdict']
+
+export type PostUseReviewJson = Jsonify<ReturnType<typeof postUseReviewView>>
+export type PostUseReviewState = PostUseReviewJson['state']
+export type PostUseVerdict = NonNullable<PostUseReviewJson['verdict']>
+export type ExceptionJson = Jsonify<ReturnType<typeof exceptionView>>
+export type NhiJson = Jsonify<ReturnType<typeof nhiView>>
+export type FindingJson = Jsonify<Finding>
+
+export interface BreakGlassResult {
+  request: RequestJson
+  grant: GrantJson
+  review: PostUseReviewJson
+  /** Who the server alerted at once: the entitlement's owners and the security group. */
+  notified: string[]
+}
+
+export interface PostUseReviewResult {
+  review: PostUseReviewJson
+  /** Grants the server revoked because the use was found unjustified. */
+  revoked: string[]
+}
+
+export type { GovernanceReport } from '../../../src/domain/governance-report.js'
+
+/**
+ * The part of an evidence bundle (`GET /v1/requests/{id}/evidence`) the UI reads. The bundle's
+ * type is being written on another branch; switch to it when merged. Everything else in the
+ * bundle is kept as is for the download.
+ */
+export interface EvidenceBundleJson {
+  format: string
+  generatedAt: string
+  requestId: string
+  status: 'checkpointed' | 'not_yet_checkpointed'
+  items: { kind: string; seq: number; hash: string; event?: { type?: string; at?: string; actor?: string } }[]
+  decisions?: { stage: string; seq: number; allowed: boolean | null; policyHash: string | null; reasons: unknown }[]
+  reviews?: { seq: number; reviewerId: string; verdict: string | null; comment: string | null }[]
+  checkpoint?: { seq: number; hash: string } | null
+  publicKey?: { fingerprint: string }
+}

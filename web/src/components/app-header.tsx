@@ -41,7 +41,6 @@ export function AppHeader({
                 <li key={item.path}>
                   <Link href={item.path} aria-current={current ? 'page' : undefined}>
                     {item.label}
-                    {'later' in item && <span className="soon"> · soon</span>}
                   </Link>
                 </li>
               )

@@ -22,6 +22,10 @@ const HINTS: Record<string, string> = {
   'review.not_eligible': 'Only the reviewers named when the request was submitted may review it.',
   'review.digest_mismatch': 'The request changed since it was shown. Reload and review it again.',
   'review.duplicate': 'You already reviewed this request with a different verdict.',
+  'client.oidc_state_mismatch':
+    'This sign-in answer does not belong to a sign-in started in this tab, so it was refused. ' +
+    'Start again with Sign in with SSO.',
+  'client.oidc_failed': 'Single sign-on did not complete. Try again, or sign in with an API token.',
   'client.network': 'Check that the server is running and reachable, then try again.',
 }
 

@@ -2,6 +2,7 @@ import { AuditFilters, type AuditFilter } from '../components/audit-filters'
 import { AuditTable } from '../components/audit-table'
 import { ChainStatus } from '../components/chain-status'
 import { EmptyState } from '../components/empty-state'
+import { EvidencePanel } from '../components/evidence-panel'
 import { ErrorNotice } from '../components/error-notice'
 import { Page } from '../components/page'
 import { navigate } from '../hooks/use-location'
@@ -52,6 +53,7 @@ export function AuditPage({ search }: { search: URLSearchParams }) {
       intro="The append-only, hash-chained record of every change. Admins only: the server refuses other identities."
     >
       <ChainStatus />
+      {filter.requestId && <EvidencePanel key={filter.requestId} requestId={filter.requestId} />}
       <h2>Events</h2>
       <AuditFilters key={key} value={filter} onApply={apply} />
       {page.error && <ErrorNotice error={page.error} title="Could not load audit events" />}

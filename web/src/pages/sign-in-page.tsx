@@ -4,7 +4,9 @@ import { ApiClient } from '../api/client'
 import type { Me } from '../api/types'
 import { ErrorNotice } from '../components/error-notice'
 import { Page } from '../components/page'
+import { loadAuthConfig, startSignIn } from '../auth/oidc'
 import { useAction } from '../hooks/use-action'
+import { useResource } from '../hooks/use-resource'
 
 interface SignInPageProps {
   onSignedIn: (token: string, me: Me) => void
@@ -14,8 +16,10 @@ interface SignInPageProps {
 
 export function SignInPage({ onSignedIn, reason }: SignInPageProps) {
   const [token, setToken] = useState('')
-  const [ssoNote, setSsoNote] = useState(false)
   const check = useAction((t: string) => new ApiClient(t).me())
+  const sso = useResource('auth-config', loadAuthConfig)
+  const startSso = useAction(startSignIn)
+  const ssoConfig = sso.data
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault()
@@ -58,23 +62,36 @@ export function SignInPage({ onSignedIn, reason }: SignInPageProps) {
           <button type="submit" className="primary" disabled={check.busy || token.trim() === ''}>
             {check.busy ? 'Checking…' : 'Sign in'}
           </button>
-          <button
-            type="button"
-            aria-disabled="true"
-            aria-describedby="sso-note"
-            onClick={() => {
-              setSsoNote(true)
-            }}
-          >
-            Sign in with SSO
-          </button>
         </div>
-        {/* Placeholder: OIDC authorization code + PKCE sign-in lands here. */}
-        <p id="sso-note" className={ssoNote ? 'notice notice-info' : 'help'} role="status">
-          Single sign-on (OIDC, authorization code with PKCE) is coming later. Until then, use an
-          API token; the API already accepts OIDC access tokens pasted here.
-        </p>
       </form>
+      <div className="card form narrow">
+        <h2>Single sign-on</h2>
+        {ssoConfig ? (
+          <>
+            <p className="help">
+              Signs you in at <code>{ssoConfig.issuer}</code> and comes back here. Nothing is stored
+              in cookies; the access token is kept for this tab only.
+            </p>
+            <div className="actions">
+              <button
+                type="button"
+                className="primary"
+                disabled={startSso.busy}
+                onClick={() => void startSso.run(ssoConfig)}
+              >
+                Sign in with SSO
+              </button>
+            </div>
+          </>
+        ) : (
+          <p className="help" role="status">
+            {sso.loading
+              ? 'Checking the sign-in options…'
+              : 'Single sign-on is not configured on this server (set oidc.webClientId). Use an API token.'}
+          </p>
+        )}
+        {startSso.error && <ErrorNotice error={startSso.error} title="Single sign-on failed" />}
+      </div>
     </Page>
   )
 }
