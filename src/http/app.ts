@@ -25,6 +25,7 @@ import { requestRoutes } from './routes/requests.js'
 import { exchangeRoutes } from './routes/exchange.js'
 import { scimRoutes } from './routes/scim.js'
 import { ticketRoutes } from './routes/tickets.js'
+import { reportRoutes } from './routes/reports.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -43,6 +44,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...governanceRoutes,
   ...scimRoutes,
   ...ticketRoutes,
+  ...reportRoutes,
   ...exchangeRoutes,
 ] as AnyRoute[]
 
