@@ -7,8 +7,17 @@ export const MAX_REPORT_DAYS = 366
 /** Full ISO 8601 instants only (a date alone is midnight UTC); anything else is refused, not guessed. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/
 
+/** Date.parse rolls 2026-02-30 over to March; a calendar date that does not exist is refused. */
+function isRealDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number)
+  if (y === undefined || m === undefined || d === undefined) return false
+  const probe = new Date(Date.UTC(y, m - 1, d))
+  return probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d
+}
+
 function parseInstant(name: 'from' | 'to', text: string): Date {
-  const at = ISO_INSTANT.test(text) ? new Date(text) : new Date(Number.NaN)
+  const valid = ISO_INSTANT.test(text) && isRealDate(text)
+  const at = valid ? new Date(text) : new Date(Number.NaN)
   if (Number.isNaN(at.getTime())) {
     throw new AppError('input.invalid', `${name} must be an ISO 8601 date or instant`, {
       details: { issues: [{ path: [name], message: 'not an ISO 8601 date or instant' }] },
