@@ -185,7 +185,7 @@ export function reportRepository(scope: Scope): ReportRepository {
       return rows.map((r) => ({
         entitlementId: r.entitlement_id,
         targetId: r.target_id,
-        windowMs: Math.max(0, (r.revoked_at ?? 0) - Number(r.first_live_at)),
+        windowMs: Math.max(0, (r.revoked_at ?? 0) - r.first_live_at),
       }))
     },
 
@@ -259,7 +259,7 @@ export function reportRepository(scope: Scope): ReportRepository {
           found.set(targetId, { targetId, observed, backedByGrant: backed })
         }
         if (rows.length < RECONCILE_PAGE) break
-        before = Number(rows[rows.length - 1]?.seq ?? 0)
+        before = rows[rows.length - 1]?.seq ?? 0
       }
       return [...found.values()].filter((r): r is ReconciliationFact => r !== null)
     },

@@ -30,7 +30,7 @@ async function buildScenario(world: TestWorld): Promise<{ report: GovernanceRepo
 
   // Break-glass: bob pulls it twice (payments-admin, 10 min); sam reviews the first at once.
   const bg1 = ok(await api('bob').post('/v1/breakglass', { entitlementId: 'payments-admin', incidentRef: 'INC-1', reason: BG_REASON, duration: '10m' }))
-  const bg2 = ok(await api('bob').post('/v1/breakglass', { entitlementId: 'payments-admin', incidentRef: 'INC-2', reason: BG_REASON, duration: '10m' }))
+  ok(await api('bob').post('/v1/breakglass', { entitlementId: 'payments-admin', incidentRef: 'INC-2', reason: BG_REASON, duration: '10m' }))
   await runDueWork(deps)
   ok(await api('sam').post(`/v1/breakglass/${bg1.body.request.id}/review`, { verdict: 'justified', comment: 'Provider outage, confirmed' }), 200)
 
@@ -109,11 +109,10 @@ async function buildScenario(world: TestWorld): Promise<{ report: GovernanceRepo
   world.clock.advance(6 * MINUTE)
   const to = new Date(world.clock.now().getTime() + 1)
   const res = ok(await api('admin').get(`/v1/reports/governance?from=${from.toISOString()}&to=${to.toISOString()}`), 200)
-  void bg2
   return { report: res.body as GovernanceReport, from, to }
 }
 
-function describeReport(name: string, start: () => Promise<{ world: TestWorld; done(): Promise<void> }>) {
+function describeReport(name: string, start: () => Promise<{ world: TestWorld; done: () => Promise<void> }>) {
   describe(`governance report (${name})`, () => {
     let world: TestWorld
     let done: () => Promise<void>
@@ -218,7 +217,7 @@ describe.skipIf(!base)('on PostgreSQL', () => {
     const world = await startTestWorld({ databaseUrl: db.url })
     return {
       world,
-      async done() {
+      done: async () => {
         await world.close()
         await db.drop()
       },
