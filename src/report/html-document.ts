@@ -79,7 +79,7 @@ export function htmlDocument(parts: HtmlDocumentParts): string {
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     `<title>${escapeHtml(parts.title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head><body>',
