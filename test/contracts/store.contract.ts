@@ -7,6 +7,7 @@ import { describeFindingContract } from './store-finding.contract.js'
 import { describeGrantContract } from './store-grant.contract.js'
 import { describeOutboxContract } from './store-outbox.contract.js'
 import { describeRequestContract } from './store-request.contract.js'
+import { describeReportContract } from './store-report.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
 
 /** What each part of the contract gets to work with. */
@@ -63,5 +64,6 @@ export function describeStoreContract(
     describeTransactionContract(ctx)
     describeAuditContract(ctx)
     describeOutboxContract(ctx)
+    describeReportContract(ctx)
   })
 }

@@ -44,13 +44,11 @@ describe('governance report HTML in Chromium', () => {
       if (!r.url().startsWith('file:')) requests.push(r.url())
     })
     await page.goto(pathToFileURL(file).href)
-    const charts = await page.evaluate(() => {
-      const w = window as unknown as { Chart?: { getChart(el: Element): { data: { datasets: Array<{ data: unknown[] }> } } | undefined } }
-      return [...document.querySelectorAll('canvas')].map((c) => ({
-        id: c.id,
-        points: w.Chart?.getChart(c)?.data.datasets[0]?.data ?? null,
-      }))
-    })
+    // A string, not a function: the test project has no DOM types.
+    const charts = await page.evaluate<Array<{ id: string; points: unknown[] | null }>>(`[...document.querySelectorAll('canvas')].map((c) => ({
+      id: c.id,
+      points: window.Chart?.getChart(c)?.data.datasets[0]?.data ?? null,
+    }))`)
     expect(problems).toEqual([])
     expect(requests).toEqual([])
     expect(charts.map((c) => c.id)).toEqual(['chart-lag-histogram', 'chart-denials', 'chart-time-to-access', 'chart-coverage'])
