@@ -11,7 +11,8 @@ import { isAdmin } from './load.js'
 export function mayReadReport(actor: Identity, deps: Pick<AppDeps, 'settings'>): boolean {
   return (
     isAdmin(actor, deps.settings.adminGroup) ||
-    (actor.kind === 'human' && actor.groups.includes(deps.settings.governance.breakGlass.securityGroup))
+    (actor.kind === 'human' &&
+      actor.groups.includes(deps.settings.governance.breakGlass.securityGroup))
   )
 }
 
@@ -25,7 +26,10 @@ export async function buildGovernanceReport(
   input: { from?: string | undefined; to?: string | undefined },
 ): Promise<GovernanceReport> {
   if (!mayReadReport(actor, deps)) {
-    throw new AppError('auth.forbidden', 'Only admins and the security group can read the governance report')
+    throw new AppError(
+      'auth.forbidden',
+      'Only admins and the security group can read the governance report',
+    )
   }
   const generatedAt = deps.clock.now()
   const { from, to } = resolveReportPeriod(input, generatedAt)
@@ -35,7 +39,11 @@ export async function buildGovernanceReport(
   const facts: ReportFacts = {
     period: { from, to },
     generatedAt,
-    entitlements: entitlements.map((e) => ({ id: e.id, targetId: e.targetId, riskTier: e.riskTier })),
+    entitlements: entitlements.map((e) => ({
+      id: e.id,
+      targetId: e.targetId,
+      riskTier: e.riskTier,
+    })),
     requests: await reports.requestsSubmitted(from, to),
     decisions: await reports.decisions(from, to),
     grants: await reports.grants(from, to),
@@ -44,7 +52,10 @@ export async function buildGovernanceReport(
     residuals: await reports.residuals(from, to),
     breakGlass: await reports.breakGlass(from, to),
     exceptions: await reports.exceptions(from, to),
-    reconciliations: await reports.latestReconciliations(to, targets.map((t) => t.id)),
+    reconciliations: await reports.latestReconciliations(
+      to,
+      targets.map((t) => t.id),
+    ),
     openFindings: await reports.openFindings(to),
   }
   return computeGovernanceReport(facts)

@@ -53,16 +53,34 @@ function grant(overrides: Partial<GrantFact> = {}): GrantFact {
 describe('duration statistics', () => {
   it('nearest-rank percentiles of 1..100 are the ranks themselves', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i)
-    expect(durationStats(values)).toEqual({ count: 100, p50Ms: 50, p95Ms: 95, p99Ms: 99, maxMs: 100 })
+    expect(durationStats(values)).toEqual({
+      count: 100,
+      p50Ms: 50,
+      p95Ms: 95,
+      p99Ms: 99,
+      maxMs: 100,
+    })
   })
 
   it('of ten values: p50 is the 5th, p95 and p99 the 10th', () => {
     const lags = [10, 20, 30, 40, 50, 60, 70, 80, 90, 1000]
-    expect(durationStats(lags)).toEqual({ count: 10, p50Ms: 50, p95Ms: 1000, p99Ms: 1000, maxMs: 1000 })
+    expect(durationStats(lags)).toEqual({
+      count: 10,
+      p50Ms: 50,
+      p95Ms: 1000,
+      p99Ms: 1000,
+      maxMs: 1000,
+    })
   })
 
   it('an empty set gives nulls, a single value is every percentile', () => {
-    expect(durationStats([])).toEqual({ count: 0, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null })
+    expect(durationStats([])).toEqual({
+      count: 0,
+      p50Ms: null,
+      p95Ms: null,
+      p99Ms: null,
+      maxMs: null,
+    })
     expect(durationStats([7])).toEqual({ count: 1, p50Ms: 7, p95Ms: 7, p99Ms: 7, maxMs: 7 })
     expect(nearestRank([], 50)).toBeNull()
   })
@@ -103,7 +121,13 @@ describe('computeGovernanceReport', () => {
       grant({ revocationLagMs: 0, verification: 'not_issued', issuedAt: null }),
     ]
     const r = computeGovernanceReport(facts({ grants }))
-    expect(r.overall.revocation.lag).toEqual({ count: 10, p50Ms: 50, p95Ms: 1000, p99Ms: 1000, maxMs: 1000 })
+    expect(r.overall.revocation.lag).toEqual({
+      count: 10,
+      p50Ms: 50,
+      p95Ms: 1000,
+      p99Ms: 1000,
+      maxMs: 1000,
+    })
     expect(r.byTarget['orders-api']?.revocation.lag.count).toBe(10)
     expect(r.byRiskTier.medium?.revocation.lag.maxMs).toBe(1000)
   })
@@ -118,7 +142,12 @@ describe('computeGovernanceReport', () => {
           grant({ ...due, state: 'irrevocable' }),
           grant({ ...due, state: 'revoked', revokedAt: new Date(TO.getTime() + 5) }),
           grant({ ...due, state: 'scheduled', issuedAt: null }),
-          grant({ state: 'active', expiresAt: new Date(TO.getTime() + HOUR), revokeDueAt: null, revokedAt: null }),
+          grant({
+            state: 'active',
+            expiresAt: new Date(TO.getTime() + HOUR),
+            revokeDueAt: null,
+            revokedAt: null,
+          }),
         ],
       }),
     )
@@ -170,10 +199,30 @@ describe('computeGovernanceReport', () => {
     const r = computeGovernanceReport(
       facts({
         approvals: [
-          { entitlementId: 'orders-write', reviewerIsOwner: true, reviewerOwnsSubject: false, latencyMs: 100 },
-          { entitlementId: 'orders-write', reviewerIsOwner: false, reviewerOwnsSubject: true, latencyMs: 200 },
-          { entitlementId: 'payments-refund', reviewerIsOwner: true, reviewerOwnsSubject: false, latencyMs: 300 },
-          { entitlementId: 'payments-refund', reviewerIsOwner: false, reviewerOwnsSubject: false, latencyMs: 400 },
+          {
+            entitlementId: 'orders-write',
+            reviewerIsOwner: true,
+            reviewerOwnsSubject: false,
+            latencyMs: 100,
+          },
+          {
+            entitlementId: 'orders-write',
+            reviewerIsOwner: false,
+            reviewerOwnsSubject: true,
+            latencyMs: 200,
+          },
+          {
+            entitlementId: 'payments-refund',
+            reviewerIsOwner: true,
+            reviewerOwnsSubject: false,
+            latencyMs: 300,
+          },
+          {
+            entitlementId: 'payments-refund',
+            reviewerIsOwner: false,
+            reviewerOwnsSubject: false,
+            latencyMs: 400,
+          },
         ],
         rejections: [
           { entitlementId: 'orders-write', rule: 'review.self_review_forbidden' },
@@ -220,14 +269,29 @@ describe('computeGovernanceReport', () => {
         ],
       }),
     )
-    expect(r.breakGlass).toEqual({ uses: 4, reviewed: 2, reviewedInTime: 1, reviewedInTimeShare: 0.25, overdue: 2 })
+    expect(r.breakGlass).toEqual({
+      uses: 4,
+      reviewed: 2,
+      reviewedInTime: 1,
+      reviewedInTimeShare: 0.25,
+      overdue: 2,
+    })
     expect(r.exceptions).toEqual({ active: 2, used: 1, ratePer100Grants: 25, driftFlagged: 1 })
     // payments-api predates the recorded count: 5 observed − 1 shadow − 1 lingering = 3 backed.
-    expect(r.coverage).toEqual({ observed: 15, backedByGrant: 10, share: 10 / 15, shadow: 2, orphanedNhis: 1, standing: 1 })
+    expect(r.coverage).toEqual({
+      observed: 15,
+      backedByGrant: 10,
+      share: 10 / 15,
+      shadow: 2,
+      orphanedNhis: 1,
+      standing: 1,
+    })
   })
 
   it('an entitlement gone from the catalog still slices by the grant target, tier unknown', () => {
-    const r = computeGovernanceReport(facts({ grants: [grant({ entitlementId: 'gone', targetId: 'old-api' })] }))
+    const r = computeGovernanceReport(
+      facts({ grants: [grant({ entitlementId: 'gone', targetId: 'old-api' })] }),
+    )
     expect(Object.keys(r.byTarget)).toEqual(['old-api'])
     expect(Object.keys(r.byRiskTier)).toEqual(['unknown'])
   })
@@ -245,8 +309,13 @@ describe('resolveReportPeriod', () => {
   }
 
   it('defaults to the 30 days before now', () => {
-    expect(resolveReportPeriod({}, now)).toEqual({ from: new Date('2026-10-24T12:00:00Z'), to: now })
-    expect(resolveReportPeriod({ from: '2026-11-01', to: '2026-11-02T00:00:00+01:00' }, now)).toEqual({
+    expect(resolveReportPeriod({}, now)).toEqual({
+      from: new Date('2026-10-24T12:00:00Z'),
+      to: now,
+    })
+    expect(
+      resolveReportPeriod({ from: '2026-11-01', to: '2026-11-02T00:00:00+01:00' }, now),
+    ).toEqual({
       from: new Date('2026-11-01T00:00:00Z'),
       to: new Date('2026-11-01T23:00:00Z'),
     })

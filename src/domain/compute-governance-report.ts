@@ -93,7 +93,11 @@ function within(at: Date | null, from: Date, to: Date): at is Date {
 function addGrant(s: SliceValues, g: GrantFact, from: Date, to: Date): void {
   const due = g.revokeDueAt ?? g.expiresAt
   const revokedByEnd = g.revokedAt !== null && g.revokedAt.getTime() <= to.getTime()
-  if (within(g.revokedAt, from, to) && g.revocationLagMs !== null && g.verification !== 'not_issued') {
+  if (
+    within(g.revokedAt, from, to) &&
+    g.revocationLagMs !== null &&
+    g.verification !== 'not_issued'
+  ) {
     s.lags.push(g.revocationLagMs)
   }
   const everIssued = g.issuedAt !== null && g.issuedAt.getTime() <= to.getTime()
@@ -221,7 +225,9 @@ function exceptionsSection(facts: ReportFacts, granted: number): ExceptionsSecti
 
 function coverageSection(facts: ReportFacts): CoverageSection {
   const open = (kind: string, targetId?: string) =>
-    facts.openFindings.filter((f) => f.kind === kind && (targetId === undefined || f.targetId === targetId))
+    facts.openFindings.filter(
+      (f) => f.kind === kind && (targetId === undefined || f.targetId === targetId),
+    )
   let observed = 0
   let backed = 0
   for (const r of facts.reconciliations) {

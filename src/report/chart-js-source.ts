@@ -13,7 +13,8 @@ export function chartJsSource(): string {
   const main = createRequire(import.meta.url).resolve('chart.js')
   const source = readFileSync(path.join(path.dirname(main), 'chart.umd.js'), 'utf8')
   // Inlined code must not be able to close its own <script> element.
-  if (/<\/script/i.test(source)) throw new Error('chart.js source contains </script; cannot inline it')
+  if (/<\/script/i.test(source))
+    throw new Error('chart.js source contains </script; cannot inline it')
   cached = source
   return source
 }

@@ -32,7 +32,15 @@ describe('governance report HTML', () => {
   })
 
   it('has a table for every section, with the numbers', () => {
-    for (const title of ['Revocation', 'Requested vs granted vs used', 'Reviewers', 'Time to access', 'Break-glass and exceptions', 'Coverage', 'Slices']) {
+    for (const title of [
+      'Revocation',
+      'Requested vs granted vs used',
+      'Reviewers',
+      'Time to access',
+      'Break-glass and exceptions',
+      'Coverage',
+      'Slices',
+    ]) {
       expect(html.includes(`<h2>${title}</h2>`)).toBe(true)
     }
     expect(html.includes('<td>400 ms</td>')).toBe(true)
@@ -40,9 +48,17 @@ describe('governance report HTML', () => {
   })
 
   it('the building blocks refuse code that could close its script element', () => {
-    expect(jsonForScript({ a: '</script>\u2028&' })).toBe('{"a":"\\u003c/script\\u003e\\u2028\\u0026"}')
+    expect(jsonForScript({ a: '</script>\u2028&' })).toBe(
+      '{"a":"\\u003c/script\\u003e\\u2028\\u0026"}',
+    )
     expect(() =>
-      htmlDocument({ title: 't', body: '', data: { id: 'd', value: 1 }, libraries: ['x="</SCRIPT>"'], script: '' }),
+      htmlDocument({
+        title: 't',
+        body: '',
+        data: { id: 'd', value: 1 },
+        libraries: ['x="</SCRIPT>"'],
+        script: '',
+      }),
     ).toThrow('</script')
   })
 

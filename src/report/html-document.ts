@@ -41,7 +41,9 @@ export function htmlTable(
     rows.length === 0
       ? `<tr><td colspan="${String(columns.length)}">(none)</td></tr>`
       : rows
-          .map((r) => `<tr>${columns.map((c) => `<td>${escapeHtml(r[c] ?? '-')}</td>`).join('')}</tr>`)
+          .map(
+            (r) => `<tr>${columns.map((c) => `<td>${escapeHtml(r[c] ?? '-')}</td>`).join('')}</tr>`,
+          )
           .join('\n')
   const cap = caption === undefined ? '' : `<caption>${escapeHtml(caption)}</caption>`
   return `<table>${cap}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`
@@ -75,7 +77,8 @@ export function htmlDocument(parts: HtmlDocumentParts): string {
   for (const lib of [...parts.libraries, parts.script]) {
     if (/<\/script/i.test(lib)) throw new Error('inline code must not contain </script')
   }
-  const csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+  const csp =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import type { AuditEventType } from '../../src/domain/audit-event.js'
 import type { Finding } from '../../src/domain/finding.js'
 import type { Grant } from '../../src/domain/grant.js'
-import { aGrant, aRequest, aReview, DAY, FIXTURE, HOUR, MINUTE, uniqueId } from '../support/builders.js'
+import {
+  aGrant,
+  aRequest,
+  aReview,
+  DAY,
+  FIXTURE,
+  HOUR,
+  MINUTE,
+  uniqueId,
+} from '../support/builders.js'
 import type { StoreContext } from './store.contract.js'
 
 /**
@@ -13,33 +22,96 @@ export function describeReportContract(ctx: StoreContext): void {
   describe('reports', () => {
     const window = () => {
       const from = new Date(Date.UTC(2100, 0, 1) + Math.floor(Math.random() * 50_000) * DAY)
-      return { from, to: new Date(from.getTime() + 30 * DAY), at: (ms: number) => new Date(from.getTime() + ms) }
+      return {
+        from,
+        to: new Date(from.getTime() + 30 * DAY),
+        at: (ms: number) => new Date(from.getTime() + ms),
+      }
     }
-    const audit = (type: AuditEventType, at: Date, ids: { requestId?: string; grantId?: string }, data: Record<string, unknown> = {}) =>
-      ctx.store().transaction((tx) =>
-        tx.audit.append({ type, actor: 'system:test', requestId: ids.requestId ?? null, grantId: ids.grantId ?? null, data, id: uniqueId('evt'), at }),
-      )
+    const audit = (
+      type: AuditEventType,
+      at: Date,
+      ids: { requestId?: string; grantId?: string },
+      data: Record<string, unknown> = {},
+    ) =>
+      ctx
+        .store()
+        .transaction((tx) =>
+          tx.audit.append({
+            type,
+            actor: 'system:test',
+            requestId: ids.requestId ?? null,
+            grantId: ids.grantId ?? null,
+            data,
+            id: uniqueId('evt'),
+            at,
+          }),
+        )
 
     it('grants: each way a grant matters to the period, once, with its use', async () => {
       const { from, to, at } = window()
       const mk = async (overrides: Partial<Grant>) => {
-        const g = aGrant({ state: 'revoked', startsAt: at(0), issuedAt: at(0), issueAttempts: 1, ...overrides })
+        const g = aGrant({
+          state: 'revoked',
+          startsAt: at(0),
+          issuedAt: at(0),
+          issueAttempts: 1,
+          ...overrides,
+        })
         await ctx.store().grants.insert(g)
       }
       const before = new Date(from.getTime() - DAY)
       await mk({ state: 'active', expiresAt: at(40 * DAY), revokedAt: null })
-      await mk({ issuedAt: before, startsAt: before, expiresAt: at(HOUR), revokedAt: at(HOUR + 5), revocationLagMs: 5 })
-      await mk({ state: 'revoke_failed', issuedAt: before, startsAt: before, expiresAt: before, revokedAt: null })
-      await mk({ issuedAt: before, startsAt: before, expiresAt: at(-HOUR), revokedAt: new Date(to.getTime() + HOUR) })
-      await mk({ issuedAt: before, startsAt: before, expiresAt: new Date(before.getTime() + HOUR), revokedAt: new Date(before.getTime() + HOUR) })
-      await mk({ state: 'active', issuedAt: before, startsAt: before, expiresAt: new Date(to.getTime() + DAY), revokedAt: null })
-      const used = facts0(await ctx.store().grants.list({ requestId: FIXTURE.requestId, limit: 1_000_000 }), at(40 * DAY))
-      await audit('grant.credential_retrieved', at(MINUTE), { requestId: FIXTURE.requestId, grantId: used })
+      await mk({
+        issuedAt: before,
+        startsAt: before,
+        expiresAt: at(HOUR),
+        revokedAt: at(HOUR + 5),
+        revocationLagMs: 5,
+      })
+      await mk({
+        state: 'revoke_failed',
+        issuedAt: before,
+        startsAt: before,
+        expiresAt: before,
+        revokedAt: null,
+      })
+      await mk({
+        issuedAt: before,
+        startsAt: before,
+        expiresAt: at(-HOUR),
+        revokedAt: new Date(to.getTime() + HOUR),
+      })
+      await mk({
+        issuedAt: before,
+        startsAt: before,
+        expiresAt: new Date(before.getTime() + HOUR),
+        revokedAt: new Date(before.getTime() + HOUR),
+      })
+      await mk({
+        state: 'active',
+        issuedAt: before,
+        startsAt: before,
+        expiresAt: new Date(to.getTime() + DAY),
+        revokedAt: null,
+      })
+      const used = facts0(
+        await ctx.store().grants.list({ requestId: FIXTURE.requestId, limit: 1_000_000 }),
+        at(40 * DAY),
+      )
+      await audit('grant.credential_retrieved', at(MINUTE), {
+        requestId: FIXTURE.requestId,
+        grantId: used,
+      })
 
       const facts = await ctx.store().reports.grants(from, to)
       const byExpiry = (ms: number) => facts.filter((f) => f.expiresAt.getTime() === ms)
       expect(byExpiry(at(40 * DAY).getTime())).toHaveLength(1)
-      expect(byExpiry(at(40 * DAY).getTime())[0]).toMatchObject({ state: 'active', used: true, submittedAt: aRequest().submittedAt })
+      expect(byExpiry(at(40 * DAY).getTime())[0]).toMatchObject({
+        state: 'active',
+        used: true,
+        submittedAt: aRequest().submittedAt,
+      })
       expect(byExpiry(at(HOUR).getTime())[0]).toMatchObject({ revocationLagMs: 5, used: false })
       expect(byExpiry(before.getTime()).filter((f) => f.state === 'revoke_failed')).toHaveLength(1)
       expect(byExpiry(at(-HOUR).getTime())).toHaveLength(1)
@@ -49,18 +121,35 @@ export function describeReportContract(ctx: StoreContext): void {
 
     it('residual window: from the first "still live" failure to the revocation', async () => {
       const { from, to, at } = window()
-      const live = aGrant({ state: 'revoked', expiresAt: at(HOUR), revokedAt: at(HOUR + 10 * MINUTE), revocationLagMs: 10 * MINUTE })
-      const other = aGrant({ state: 'revoked', expiresAt: at(HOUR), revokedAt: at(2 * HOUR), revocationLagMs: HOUR })
+      const live = aGrant({
+        state: 'revoked',
+        expiresAt: at(HOUR),
+        revokedAt: at(HOUR + 10 * MINUTE),
+        revocationLagMs: 10 * MINUTE,
+      })
+      const other = aGrant({
+        state: 'revoked',
+        expiresAt: at(HOUR),
+        revokedAt: at(2 * HOUR),
+        revocationLagMs: HOUR,
+      })
       await ctx.store().grants.insert(live)
       await ctx.store().grants.insert(other)
       const failed = (g: Grant, ms: number, error: string) =>
-        audit('grant.revoke_failed', at(ms), { requestId: g.requestId, grantId: g.id }, { attempt: 1, error })
+        audit(
+          'grant.revoke_failed',
+          at(ms),
+          { requestId: g.requestId, grantId: g.id },
+          { attempt: 1, error },
+        )
       await failed(live, HOUR + MINUTE, 'connection refused')
       await failed(live, HOUR + 2 * MINUTE, 'access is still live on the target after revoke')
       await failed(live, HOUR + 3 * MINUTE, 'access is still live on the target after revoke')
       await failed(other, HOUR + MINUTE, 'connection refused')
       const residuals = await ctx.store().reports.residuals(from, to)
-      expect(residuals).toEqual([{ entitlementId: FIXTURE.entitlementId, targetId: FIXTURE.targetId, windowMs: 8 * MINUTE }])
+      expect(residuals).toEqual([
+        { entitlementId: FIXTURE.entitlementId, targetId: FIXTURE.targetId, windowMs: 8 * MINUTE },
+      ])
     })
 
     it('decisions, rejections and approvals of the period, with the entitlement of their request', async () => {
@@ -70,9 +159,32 @@ export function describeReportContract(ctx: StoreContext): void {
       await audit('request.denied', at(MINUTE), { requestId: request.id })
       await audit('request.lapsed', at(2 * MINUTE), { requestId: request.id })
       await audit('request.denied', new Date(to.getTime() + 1), { requestId: request.id })
-      await audit('review.rejected', at(MINUTE), { requestId: request.id }, { code: 'review.self_review_forbidden' })
-      await ctx.store().reviews.insert(aReview({ requestId: request.id, reviewerId: FIXTURE.ownerId, reviewerIsOwner: true, createdAt: at(90 * 1000) }))
-      await ctx.store().reviews.insert(aReview({ requestId: request.id, reviewerId: FIXTURE.reviewerId, verdict: 'deny', createdAt: at(MINUTE) }))
+      await audit(
+        'review.rejected',
+        at(MINUTE),
+        { requestId: request.id },
+        { code: 'review.self_review_forbidden' },
+      )
+      await ctx
+        .store()
+        .reviews.insert(
+          aReview({
+            requestId: request.id,
+            reviewerId: FIXTURE.ownerId,
+            reviewerIsOwner: true,
+            createdAt: at(90 * 1000),
+          }),
+        )
+      await ctx
+        .store()
+        .reviews.insert(
+          aReview({
+            requestId: request.id,
+            reviewerId: FIXTURE.reviewerId,
+            verdict: 'deny',
+            createdAt: at(MINUTE),
+          }),
+        )
 
       expect(await ctx.store().reports.decisions(from, to)).toEqual([
         { kind: 'reviewer', entitlementId: FIXTURE.entitlementId },
@@ -82,7 +194,12 @@ export function describeReportContract(ctx: StoreContext): void {
         { entitlementId: FIXTURE.entitlementId, rule: 'review.self_review_forbidden' },
       ])
       expect(await ctx.store().reports.approvals(from, to)).toEqual([
-        { entitlementId: FIXTURE.entitlementId, reviewerIsOwner: true, reviewerOwnsSubject: false, latencyMs: 90_000 },
+        {
+          entitlementId: FIXTURE.entitlementId,
+          reviewerIsOwner: true,
+          reviewerOwnsSubject: false,
+          latencyMs: 90_000,
+        },
       ])
       expect(await ctx.store().reports.requestsSubmitted(from, to)).toEqual([
         { entitlementId: FIXTURE.entitlementId, durationSeconds: 3600 },
@@ -95,10 +212,19 @@ export function describeReportContract(ctx: StoreContext): void {
       const exceptionsBefore = await ctx.store().reports.exceptions(from, to)
       const use = (usedAt: Date, reviewedAt: Date | null) =>
         ctx.store().breakGlassReviews.insert({
-          requestId: uniqueId('req'), grantId: uniqueId('grt'), userId: FIXTURE.requesterId, entitlementId: FIXTURE.entitlementId,
-          incidentRef: 'INC-1', usedAt, dueAt: new Date(usedAt.getTime() + DAY), escalatedAt: null,
-          reviewerId: reviewedAt ? FIXTURE.reviewerId : null, verdict: reviewedAt ? 'justified' : null,
-          comment: reviewedAt ? 'ok' : null, reviewedAt, version: 1,
+          requestId: uniqueId('req'),
+          grantId: uniqueId('grt'),
+          userId: FIXTURE.requesterId,
+          entitlementId: FIXTURE.entitlementId,
+          incidentRef: 'INC-1',
+          usedAt,
+          dueAt: new Date(usedAt.getTime() + DAY),
+          escalatedAt: null,
+          reviewerId: reviewedAt ? FIXTURE.reviewerId : null,
+          verdict: reviewedAt ? 'justified' : null,
+          comment: reviewedAt ? 'ok' : null,
+          reviewedAt,
+          version: 1,
         })
       await use(at(0), at(HOUR))
       await use(at(HOUR), null)
@@ -106,9 +232,23 @@ export function describeReportContract(ctx: StoreContext): void {
       await use(new Date(to.getTime() - HOUR), null)
       const exception = (createdAt: Date, expiresAt: Date, revokedAt: Date | null) =>
         ctx.store().exceptions.insert({
-          id: uniqueId('exc'), scope: { identityId: FIXTURE.requesterId, entitlementId: FIXTURE.entitlementId, policyId: null },
-          reason: 'contract test', approverId: FIXTURE.ownerId, createdAt, expiresAt, renewedFrom: null, renewals: 0,
-          uses: 0, revokedAt, revokedBy: revokedAt ? FIXTURE.ownerId : null, endReason: revokedAt ? 'revoked' : null, version: 1,
+          id: uniqueId('exc'),
+          scope: {
+            identityId: FIXTURE.requesterId,
+            entitlementId: FIXTURE.entitlementId,
+            policyId: null,
+          },
+          reason: 'contract test',
+          approverId: FIXTURE.ownerId,
+          createdAt,
+          expiresAt,
+          renewedFrom: null,
+          renewals: 0,
+          uses: 0,
+          revokedAt,
+          revokedBy: revokedAt ? FIXTURE.ownerId : null,
+          endReason: revokedAt ? 'revoked' : null,
+          version: 1,
         })
       await exception(at(0), new Date(to.getTime() + DAY), null)
       await exception(at(0), new Date(to.getTime() + DAY), new Date(to.getTime() + 1))
@@ -128,7 +268,8 @@ export function describeReportContract(ctx: StoreContext): void {
     it('the latest reconciliation of each target before the end, and findings open at the end', async () => {
       const { to, at } = window()
       const [a, b, c] = [uniqueId('tgt'), uniqueId('tgt'), uniqueId('tgt')]
-      const done = (ms: number, data: Record<string, unknown>) => audit('reconcile.completed', at(ms), {}, data)
+      const done = (ms: number, data: Record<string, unknown>) =>
+        audit('reconcile.completed', at(ms), {}, data)
       await done(0, { targetId: a, supported: true, observed: 3 })
       await done(HOUR, { targetId: a, supported: true, observed: 5, backedByGrant: 4 })
       await done(HOUR, { targetId: b, supported: true, observed: 7 })
@@ -142,9 +283,23 @@ export function describeReportContract(ctx: StoreContext): void {
 
       const finding = (overrides: Partial<Finding>) =>
         ctx.store().findings.insert({
-          id: uniqueId('fnd'), targetId: a, kind: 'shadow', key: uniqueId('k'), principal: 'p', grantId: null,
-          details: {}, state: 'open', firstSeenAt: at(0), lastSeenAt: at(0), resolvedAt: null, resolution: null,
-          acceptedBy: null, acceptReason: null, acceptedUntil: null, version: 1, ...overrides,
+          id: uniqueId('fnd'),
+          targetId: a,
+          kind: 'shadow',
+          key: uniqueId('k'),
+          principal: 'p',
+          grantId: null,
+          details: {},
+          state: 'open',
+          firstSeenAt: at(0),
+          lastSeenAt: at(0),
+          resolvedAt: null,
+          resolution: null,
+          acceptedBy: null,
+          acceptReason: null,
+          acceptedUntil: null,
+          version: 1,
+          ...overrides,
         })
       await finding({})
       await finding({ details: { expiresAt: at(DAY).toISOString() } })

@@ -19,9 +19,16 @@ let period: string[]
 
 /** The real CLI (built dist/) against a real HTTP server over a test world. */
 async function hourglass(who: string, args: string[]) {
-  const env = { ...process.env, HOURGLASS_URL: server.url, HOURGLASS_TOKEN: world.tokens[who] ?? '' }
+  const env = {
+    ...process.env,
+    HOURGLASS_URL: server.url,
+    HOURGLASS_TOKEN: world.tokens[who] ?? '',
+  }
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { env, maxBuffer: 16 * 1024 * 1024 })
+    const { stdout, stderr } = await run('node', [BIN, ...args], {
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string }
@@ -34,14 +41,21 @@ beforeAll(async () => {
   const from = world.clock.now()
   // Two low-risk grants revoked 120 ms and 2 s after expiry.
   for (const lag of [120, 2000]) {
-    const r = await world.as('alice').post('/v1/requests', { entitlementId: 'orders-read', justification: WHY, duration: '10m' })
+    const r = await world
+      .as('alice')
+      .post('/v1/requests', { entitlementId: 'orders-read', justification: WHY, duration: '10m' })
     await runDueWork(world.runtime.deps)
     // Read after issuance: the credential's whole-second expiry becomes the grant's.
     const issued = await world.as('alice').get(`/v1/grants/${r.body.grant.id}`)
     world.clock.set(new Date(Date.parse(issued.body.expiresAt) + lag))
     await runDueWork(world.runtime.deps)
   }
-  period = ['--from', from.toISOString(), '--to', new Date(world.clock.now().getTime() + 1).toISOString()]
+  period = [
+    '--from',
+    from.toISOString(),
+    '--to',
+    new Date(world.clock.now().getTime() + 1).toISOString(),
+  ]
   server = await serveApp(world.runtime.app)
 })
 afterAll(async () => {
@@ -54,7 +68,13 @@ describe('hourglass report', () => {
     const res = await hourglass('admin', ['report', ...period, '--format', 'json'])
     expect(res.code).toBe(0)
     const report = JSON.parse(res.stdout) as GovernanceReport
-    expect(report.overall.revocation.lag).toEqual({ count: 2, p50Ms: 120, p95Ms: 2000, p99Ms: 2000, maxMs: 2000 })
+    expect(report.overall.revocation.lag).toEqual({
+      count: 2,
+      p50Ms: 120,
+      p95Ms: 2000,
+      p99Ms: 2000,
+      maxMs: 2000,
+    })
     const global = await hourglass('sam', ['--json', 'report', ...period])
     expect(JSON.parse(global.stdout)).toEqual(report)
   })
@@ -62,7 +82,14 @@ describe('hourglass report', () => {
   it('--format table prints every section for a terminal', async () => {
     const res = await hourglass('admin', ['report', ...period])
     expect(res.code).toBe(0)
-    for (const title of ['Revocation', 'Requested vs granted vs used', 'Reviewers', 'Time to access', 'Coverage', 'Slices']) {
+    for (const title of [
+      'Revocation',
+      'Requested vs granted vs used',
+      'Reviewers',
+      'Time to access',
+      'Coverage',
+      'Slices',
+    ]) {
       expect(res.stdout).toContain(`== ${title} ==`)
     }
     expect(res.stdout).toMatch(/revocation lag\s+2\s+120 ms\s+2\.0 s/)
@@ -75,7 +102,9 @@ describe('hourglass report', () => {
     expect(res.stdout).toBe('')
     expect(res.stderr).toContain(`wrote the html report to ${file}`)
     const html = await readFile(file, 'utf8')
-    const json = JSON.parse((await hourglass('admin', ['report', ...period, '--format', 'json'])).stdout) as GovernanceReport
+    const json = JSON.parse(
+      (await hourglass('admin', ['report', ...period, '--format', 'json'])).stdout,
+    ) as GovernanceReport
     expect(embeddedReport(html)).toEqual(json)
     expect(html.includes('Chart.js v4.6.1')).toBe(true)
     expect(html.match(/<script\b/gi)).toHaveLength(3)
@@ -84,10 +113,25 @@ describe('hourglass report', () => {
 
   it('refuses people outside admins and security, a bad period and an unknown format, with exit codes', async () => {
     const alice = await hourglass('alice', ['report'])
-    expect([alice.code, alice.stderr]).toEqual([4, expect.stringContaining('error [auth.forbidden]')])
-    const backwards = await hourglass('admin', ['report', '--from', '2026-11-02', '--to', '2026-11-01'])
-    expect([backwards.code, backwards.stderr]).toEqual([2, expect.stringContaining('error [input.invalid]')])
+    expect([alice.code, alice.stderr]).toEqual([
+      4,
+      expect.stringContaining('error [auth.forbidden]'),
+    ])
+    const backwards = await hourglass('admin', [
+      'report',
+      '--from',
+      '2026-11-02',
+      '--to',
+      '2026-11-01',
+    ])
+    expect([backwards.code, backwards.stderr]).toEqual([
+      2,
+      expect.stringContaining('error [input.invalid]'),
+    ])
     const pdf = await hourglass('admin', ['report', '--format', 'pdf'])
-    expect([pdf.code, pdf.stderr]).toEqual([2, expect.stringContaining('--format must be one of table, json, html')])
+    expect([pdf.code, pdf.stderr]).toEqual([
+      2,
+      expect.stringContaining('--format must be one of table, json, html'),
+    ])
   })
 })

@@ -34,10 +34,20 @@ export function hostileReport(): GovernanceReport {
       verification: 'gone' as const,
       used: true,
     })),
-    approvals: [{ entitlementId: HOSTILE.entitlement, reviewerIsOwner: true, reviewerOwnsSubject: false, latencyMs: 90_000 }],
+    approvals: [
+      {
+        entitlementId: HOSTILE.entitlement,
+        reviewerIsOwner: true,
+        reviewerOwnsSubject: false,
+        latencyMs: 90_000,
+      },
+    ],
     rejections: [{ entitlementId: HOSTILE.entitlement, rule: HOSTILE.rule }],
     residuals: [],
-    breakGlass: { usedInPeriod: [{ usedAt: at(0), dueAt: at(1000), reviewedAt: at(500) }], overdueAtEnd: 0 },
+    breakGlass: {
+      usedInPeriod: [{ usedAt: at(0), dueAt: at(1000), reviewedAt: at(500) }],
+      overdueAtEnd: 0,
+    },
     exceptions: { activeAtEnd: 1, used: 1 },
     reconciliations: [{ targetId: HOSTILE.target, observed: 4, backedByGrant: 3 }],
     openFindings: [{ kind: 'shadow', targetId: HOSTILE.target, hasExpiry: false }],

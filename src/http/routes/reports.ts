@@ -3,7 +3,11 @@ import { buildGovernanceReport } from '../../app/governance-report.js'
 import { defineRoute } from '../route.js'
 
 const reportQuery = z.object({
-  from: z.string().max(40).optional().describe('ISO 8601 start (inclusive); default: 30 days before `to`'),
+  from: z
+    .string()
+    .max(40)
+    .optional()
+    .describe('ISO 8601 start (inclusive); default: 30 days before `to`'),
   to: z.string().max(40).optional().describe('ISO 8601 end (exclusive); default: now'),
 })
 

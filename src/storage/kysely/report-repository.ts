@@ -96,7 +96,10 @@ export function reportRepository(scope: Scope): ReportRepository {
         .where('submitted_at', '>=', toMs(from))
         .where('submitted_at', '<', toMs(to))
         .execute()
-      return rows.map((r) => ({ entitlementId: r.entitlement_id, durationSeconds: r.duration_seconds }))
+      return rows.map((r) => ({
+        entitlementId: r.entitlement_id,
+        durationSeconds: r.duration_seconds,
+      }))
     },
 
     async decisions(from, to) {
@@ -162,7 +165,10 @@ export function reportRepository(scope: Scope): ReportRepository {
       const rows = await periodEvents(scope.db, ['review.rejected'], toMs(from), toMs(to))
       return rows.map((r) => {
         const code = dataOf(r.data).code
-        return { entitlementId: r.entitlement_id, rule: typeof code === 'string' ? code : 'unknown' }
+        return {
+          entitlementId: r.entitlement_id,
+          rule: typeof code === 'string' ? code : 'unknown',
+        }
       })
     },
 

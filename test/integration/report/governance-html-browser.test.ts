@@ -45,13 +45,20 @@ describe('governance report HTML in Chromium', () => {
     })
     await page.goto(pathToFileURL(file).href)
     // A string, not a function: the test project has no DOM types.
-    const charts = await page.evaluate<Array<{ id: string; points: unknown[] | null }>>(`[...document.querySelectorAll('canvas')].map((c) => ({
+    const charts = await page.evaluate<
+      Array<{ id: string; points: unknown[] | null }>
+    >(`[...document.querySelectorAll('canvas')].map((c) => ({
       id: c.id,
       points: window.Chart?.getChart(c)?.data.datasets[0]?.data ?? null,
     }))`)
     expect(problems).toEqual([])
     expect(requests).toEqual([])
-    expect(charts.map((c) => c.id)).toEqual(['chart-lag-histogram', 'chart-denials', 'chart-time-to-access', 'chart-coverage'])
+    expect(charts.map((c) => c.id)).toEqual([
+      'chart-lag-histogram',
+      'chart-denials',
+      'chart-time-to-access',
+      'chart-coverage',
+    ])
     // 40, 400 and 4000 ms fall in the ≤ 50 ms, ≤ 500 ms and ≤ 5 s buckets.
     expect(charts[0]?.points).toEqual([0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0])
     expect(charts[1]?.points).toEqual([1, 0, 0, 0])
