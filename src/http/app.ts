@@ -28,6 +28,7 @@ import { evidenceRoutes } from './routes/evidence.js'
 import { scimRoutes } from './routes/scim.js'
 import { ticketRoutes } from './routes/tickets.js'
 import { authConfigRoutes } from './routes/auth-config.js'
+import { reportRoutes } from './routes/reports.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -46,6 +47,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...governanceRoutes,
   ...scimRoutes,
   ...ticketRoutes,
+  ...reportRoutes,
   ...exchangeRoutes,
   ...evidenceRoutes,
   ...authConfigRoutes,

@@ -9,6 +9,7 @@ import { registerGrantCommands } from '../cli/commands/grant-commands.js'
 import { registerGovernanceCommands } from '../cli/commands/governance-commands.js'
 import { registerReconcileCommands } from '../cli/commands/reconcile-commands.js'
 import { registerRequestCommands } from '../cli/commands/request-commands.js'
+import { registerReportCommands } from '../cli/commands/report-commands.js'
 import { DEFAULT_SERVER } from '../cli/context.js'
 import { reportError } from '../cli/output.js'
 import { loadConfig, PACKAGE_ROOT } from '../config/load.js'
@@ -132,6 +133,7 @@ function buildProgram(): Command {
   registerReconcileCommands(program)
   registerGovernanceCommands(program)
   registerEvidenceCommands(program)
+  registerReportCommands(program)
   return program
 }
 

@@ -13,6 +13,17 @@ import type { Identity, IdentityKind } from '../domain/identity.js'
 import type { OutboxMessage, OutboxState } from '../domain/outbox.js'
 import type { ProvisionedGroup, ProvisionedUser } from '../domain/provisioning.js'
 import type { Review } from '../domain/review.js'
+import type {
+  ApprovalFact,
+  BreakGlassFact,
+  DecisionFact,
+  FindingFact,
+  GrantFact,
+  ReconciliationFact,
+  RejectionFact,
+  RequestFact,
+  ResidualFact,
+} from '../domain/report-facts.js'
 import type { WorkloadExchange } from '../domain/workload-exchange.js'
 
 export interface IdentityRepository {
@@ -287,6 +298,30 @@ export interface OutboxRepository {
   update(message: OutboxMessage, expectedVersion: number): Promise<boolean>
 }
 
+/**
+ * Read-only queries for the governance report (docs/reports.md). Each reads only what its period
+ * touches, through indexes, so the report's cost follows the period's activity, not the
+ * database's age. Periods are [from, to).
+ *
+ * @example
+ * const grants = await store.reports.grants(from, to)
+ */
+export interface ReportRepository {
+  requestsSubmitted(from: Date, to: Date): Promise<RequestFact[]>
+  /** `request.approved` and the four denial events, by kind. */
+  decisions(from: Date, to: Date): Promise<DecisionFact[]>
+  /** Grants issued, revoked, expiring or ended early in the period, and due but unrevoked at `to`. */
+  grants(from: Date, to: Date): Promise<GrantFact[]>
+  approvals(from: Date, to: Date): Promise<ApprovalFact[]>
+  rejections(from: Date, to: Date): Promise<RejectionFact[]>
+  residuals(from: Date, to: Date): Promise<ResidualFact[]>
+  breakGlass(from: Date, to: Date): Promise<{ usedInPeriod: BreakGlassFact[]; overdueAtEnd: number }>
+  exceptions(from: Date, to: Date): Promise<{ activeAtEnd: number; used: number }>
+  /** The latest `reconcile.completed` of each of these targets at or before `to`. */
+  latestReconciliations(to: Date, targetIds: readonly string[]): Promise<ReconciliationFact[]>
+  openFindings(at: Date): Promise<FindingFact[]>
+}
+
 export interface Repositories {
   identities: IdentityRepository
   catalog: CatalogRepository
@@ -303,6 +338,7 @@ export interface Repositories {
   nonces: NonceRepository
   workloadExchanges: WorkloadExchangeRepository
   outbox: OutboxRepository
+  reports: ReportRepository
 }
 
 /**

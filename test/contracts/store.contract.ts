@@ -8,6 +8,7 @@ import { describeGrantContract } from './store-grant.contract.js'
 import { describeMetricsCountContract } from './store-metrics.contract.js'
 import { describeOutboxContract } from './store-outbox.contract.js'
 import { describeRequestContract } from './store-request.contract.js'
+import { describeReportContract } from './store-report.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
 
 /** What each part of the contract gets to work with. */
@@ -65,5 +66,6 @@ export function describeStoreContract(
     describeAuditContract(ctx)
     describeOutboxContract(ctx)
     describeMetricsCountContract(ctx)
+    describeReportContract(ctx)
   })
 }

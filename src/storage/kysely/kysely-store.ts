@@ -14,6 +14,7 @@ import type {
   OutboxRepository,
   ProvisioningRepository,
   Repositories,
+  ReportRepository,
   RequestRepository,
   ReviewRepository,
   Store,
@@ -54,6 +55,7 @@ export class KyselyStore implements Store {
   readonly nonces: NonceRepository
   readonly workloadExchanges: WorkloadExchangeRepository
   readonly outbox: OutboxRepository
+  readonly reports: ReportRepository
 
   readonly #db: Kysely<Database>
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
@@ -92,6 +94,7 @@ export class KyselyStore implements Store {
     this.nonces = repos.nonces
     this.workloadExchanges = repos.workloadExchanges
     this.outbox = repos.outbox
+    this.reports = repos.reports
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

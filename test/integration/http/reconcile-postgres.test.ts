@@ -91,6 +91,22 @@ describe.skipIf(!base)('reconciliation against a real PostgreSQL target, through
     expect(await pgt.admin(`SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1`, [shadow])).toHaveLength(1)
   })
 
+  it('the governance report counts what the latest reconciliation saw', async () => {
+    const done = (await world.runtime.deps.store.audit.list({ limit: 100_000 })).filter((e) => e.type === 'reconcile.completed').at(-1)
+    const observed = done?.data.observed as number
+    // The shadow member and the ghost role are the two entries no grant in force explains.
+    expect(done?.data.backedByGrant).toBe(observed - 2)
+    const report = await world.as('sam').get('/v1/reports/governance')
+    expect(report.body.coverage).toEqual({
+      observed,
+      backedByGrant: observed - 2,
+      share: (observed - 2) / observed,
+      shadow: 1,
+      orphanedNhis: 0,
+      standing: 1,
+    })
+  })
+
   it('reports drift when a granted role was given more than its entitlement', async () => {
     const [grant] = await world.runtime.deps.store.grants.list({ targetId: 'orders-db', states: ['active'] })
     const role = (grant!.handle as { role: string }).role
