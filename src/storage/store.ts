@@ -87,8 +87,15 @@ export interface GrantRepository {
    * out, `revoke_failed` (nextAttemptAt ≤ now) and `irrevocable` (nextAttemptAt ≤ now). Most overdue first.
    */
   listRevocable(now: Date, limit: number): Promise<Grant[]>
-  /** Active grants due before `until`, for the in-memory revocation timer. */
-  listExpiringBefore(until: Date, limit: number): Promise<Array<{ id: string; expiresAt: Date }>>
+  /**
+   * Active grants due before `until`, for the in-memory revocation timer, soonest first (ties by
+   * id). `after` pages on: only grants ordered after that one are returned.
+   */
+  listExpiringBefore(
+    until: Date,
+    limit: number,
+    after?: { expiresAt: Date; id: string },
+  ): Promise<Array<{ id: string; expiresAt: Date }>>
   countByState(): Promise<Partial<Record<GrantState, number>>>
   /** Grants in these states whose subject is no longer active (the context-change backstop). */
   listHeldByInactiveSubjects(states: readonly GrantState[], limit: number): Promise<Grant[]>
