@@ -96,11 +96,31 @@ export class LifecycleEngine {
   async #sweepOnce(): Promise<void> {
     const { deps } = { deps: this.#deps }
     try {
-      await runDueWork(deps)
+      await this.#queueOverdue()
+      // A small slice runs here (and all of issuance and lapsing): with synchronous SQLite a pass
+      // is one microtask chain, so a 200-grant pass stood the event loop still for seconds.
+      await runDueWork(deps, SWEEP_SLICE)
       await this.#fillHeap()
       await this.#o.afterSweep?.()
     } catch (error) {
       deps.log.error({ err: error }, 'lifecycle sweep failed')
+    }
+  }
+
+  /** Overdue revocations (missed timers, failed retries, other nodes' grants) join the job queue. */
+  async #queueOverdue(): Promise<void> {
+    if (this.#stopped) return
+    const due = await this.#deps.store.grants.listRevocable(this.#deps.clock.now(), OVERDUE_BATCH)
+    for (const g of due) {
+      if (this.#queued.has(g.id)) continue
+      this.#queued.add(g.id)
+      this.#enqueue(async () => {
+        try {
+          await executeRevocation(this.#deps, g.id)
+        } finally {
+          this.#queued.delete(g.id)
+        }
+      })
     }
   }
 
@@ -197,6 +217,10 @@ export class LifecycleEngine {
     }
   }
 }
+
+/** Due work done inside the sweep itself, and overdue revocations queued per sweep. */
+const SWEEP_SLICE = 20
+const OVERDUE_BATCH = 5_000
 
 /** Expiries loaded per query, and at most in the heap per sweep (about 100 bytes each). */
 const FILL_PAGE = 5_000
