@@ -246,8 +246,8 @@ export const revocationLag: Benchmark = {
     ]
     const notes = [
       `${count} grants, expiries evenly spread over ${WINDOW_MS / 1000} s; ${runs} run(s), figures are medians over runs. ` +
-        'Engine with the default settings: sweep every 5 s (each sweep revokes at most 200 due grants itself), ' +
-        '10-minute horizon, 8 revocations in flight, at most 50,000 expiries loaded into the heap per sweep.',
+        'Engine with the default settings: sweep every 5 s (each sweep queues overdue grants as jobs and revokes at most 20 itself), ' +
+        '10-minute horizon, 8 revocations in flight, the heap filled in pages of 5,000 up to the horizon.',
       `Per revocation: ${costs.transactionsPerRevocation.toFixed(2)} store transactions carrying ` +
         `${costs.auditEventsPerRevocation.toFixed(2)} audit appends, plus the jwt connector's revocation ` +
         'record (an insert-if-absent and a read, outside those transactions) and the verify read.',

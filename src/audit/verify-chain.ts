@@ -29,29 +29,58 @@ export function verifyExport(
   const chain = verifyAuditChain(events)
   const base = { events: events.length, checkpointsChecked: 0 }
   if (!chain.ok) {
-    return { ...base, ok: false, lastSeq: chain.firstBadSeq - 1, firstBadSeq: chain.firstBadSeq, reason: chain.reason }
+    return {
+      ...base,
+      ok: false,
+      lastSeq: chain.firstBadSeq - 1,
+      firstBadSeq: chain.firstBadSeq,
+      reason: chain.reason,
+    }
   }
   const key = createPublicKey(publicKeyPem)
-  const bySeq = new Map(events.map((e) => [e.seq, e]))
+  // The chain check passed from the genesis, so the event at seq n is events[n - 1].
+  const atSeq = (seq: number): AuditEvent | undefined => events[seq - 1]
   let checked = 0
   let lastGood = 0
   for (const cp of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
-    const valid = verify(null, Buffer.from(checkpointPayload(cp)), key, Buffer.from(cp.signature, 'base64url'))
+    const valid = verify(
+      null,
+      Buffer.from(checkpointPayload(cp)),
+      key,
+      Buffer.from(cp.signature, 'base64url'),
+    )
     if (!valid) {
       return fail(base, chain.lastSeq, cp.seq, `checkpoint at seq ${cp.seq} has a bad signature`)
     }
     if (cp.seq > chain.lastSeq) {
-      return fail(base, chain.lastSeq, chain.lastSeq + 1, `chain ends at seq ${chain.lastSeq} but a signed checkpoint covers seq ${cp.seq}: events were removed`)
+      return fail(
+        base,
+        chain.lastSeq,
+        chain.lastSeq + 1,
+        `chain ends at seq ${chain.lastSeq} but a signed checkpoint covers seq ${cp.seq}: events were removed`,
+      )
     }
-    const event = bySeq.get(cp.seq)
+    const event = atSeq(cp.seq)
     if (event && event.hash !== cp.hash) {
       // The earlier checkpoint still matched, so the rewrite starts after it.
-      return fail(base, chain.lastSeq, lastGood + 1, `history up to seq ${cp.seq} differs from the signed checkpoint`)
+      return fail(
+        base,
+        chain.lastSeq,
+        lastGood + 1,
+        `history up to seq ${cp.seq} differs from the signed checkpoint`,
+      )
     }
     if (event) lastGood = cp.seq
     checked++
   }
-  return { ...base, ok: true, lastSeq: chain.lastSeq, checkpointsChecked: checked, firstBadSeq: null, reason: null }
+  return {
+    ...base,
+    ok: true,
+    lastSeq: chain.lastSeq,
+    checkpointsChecked: checked,
+    firstBadSeq: null,
+    reason: null,
+  }
 }
 
 function fail(

@@ -24,10 +24,11 @@ export interface LifecycleEngineOptions {
 export class LifecycleEngine {
   readonly #deps: AppDeps
   readonly #o: LifecycleEngineOptions
-  readonly #heap = new MinHeap<string>()
+  #heap = new MinHeap<string>()
   readonly #queued = new Set<string>()
-  readonly #jobs: Array<() => Promise<unknown>> = []
+  #jobs = new JobQueue()
   #running = 0
+  #idle: Array<() => void> = []
   #timer: NodeJS.Timeout | null = null
   #timerAt = Infinity
   #sweeper: NodeJS.Timeout | null = null
@@ -66,13 +67,22 @@ export class LifecycleEngine {
     this.#sweeper.unref()
   }
 
+  /**
+   * Stops claiming work and waits only for the operations already in flight. Queued work is
+   * dropped rather than drained: it is all still due in the database, where the next sweep of any
+   * node (this one after a restart included) finds it.
+   */
   async stop(): Promise<void> {
     this.#stopped = true
     if (this.#sweeper) clearInterval(this.#sweeper)
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
+    this.#timerAt = Infinity
+    this.#jobs = new JobQueue()
+    this.#heap = new MinHeap<string>()
+    this.#queued.clear()
     await this.#sweeping
-    while (this.#running > 0) await new Promise((r) => setTimeout(r, 10))
+    if (this.#running > 0) await new Promise<void>((resolve) => this.#idle.push(resolve))
   }
 
   /** One backstop pass, then reload upcoming expiries into the timer. Never runs twice at once. */
@@ -86,14 +96,50 @@ export class LifecycleEngine {
   async #sweepOnce(): Promise<void> {
     const { deps } = { deps: this.#deps }
     try {
-      await runDueWork(deps)
-      const until = new Date(deps.clock.now().getTime() + this.#o.horizonMs)
-      for (const g of await deps.store.grants.listExpiringBefore(until, 50_000)) {
-        this.#schedule(g.id, g.expiresAt.getTime())
-      }
+      await this.#queueOverdue()
+      // A small slice runs here (and all of issuance and lapsing): with synchronous SQLite a pass
+      // is one microtask chain, so a 200-grant pass stood the event loop still for seconds.
+      await runDueWork(deps, SWEEP_SLICE)
+      await this.#fillHeap()
       await this.#o.afterSweep?.()
     } catch (error) {
       deps.log.error({ err: error }, 'lifecycle sweep failed')
+    }
+  }
+
+  /** Overdue revocations (missed timers, failed retries, other nodes' grants) join the job queue. */
+  async #queueOverdue(): Promise<void> {
+    if (this.#stopped) return
+    const due = await this.#deps.store.grants.listRevocable(this.#deps.clock.now(), OVERDUE_BATCH)
+    for (const g of due) {
+      if (this.#queued.has(g.id)) continue
+      this.#queued.add(g.id)
+      this.#enqueue(async () => {
+        try {
+          await executeRevocation(this.#deps, g.id)
+        } finally {
+          this.#queued.delete(g.id)
+        }
+      })
+    }
+  }
+
+  /**
+   * Loads every expiry inside the horizon into the heap, a page at a time, yielding to the event
+   * loop between pages. Paging continues past the grants already queued (listExpiringBefore
+   * returns them first, soonest first), so a window larger than one page is still covered whole.
+   */
+  async #fillHeap(): Promise<void> {
+    const until = new Date(this.#deps.clock.now().getTime() + this.#o.horizonMs)
+    let after: { expiresAt: Date; id: string } | undefined
+    for (let loaded = 0; loaded < MAX_HEAP && !this.#stopped;) {
+      const page = await this.#deps.store.grants.listExpiringBefore(until, FILL_PAGE, after)
+      for (const g of page) this.#schedule(g.id, g.expiresAt.getTime())
+      loaded += page.length
+      const last = page.at(-1)
+      if (page.length < FILL_PAGE || !last) break
+      after = last
+      await yieldToEventLoop()
     }
   }
 
@@ -115,9 +161,12 @@ export class LifecycleEngine {
     }
     this.#timerAt = next.at
     const delay = Math.max(0, next.at - Date.now())
-    this.#timer = setTimeout(() => {
-      this.#fire()
-    }, Math.min(delay, 2 ** 31 - 1))
+    this.#timer = setTimeout(
+      () => {
+        this.#fire()
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    )
     this.#timer.unref()
   }
 
@@ -147,7 +196,7 @@ export class LifecycleEngine {
   }
 
   #drain(): void {
-    while (this.#running < this.#o.concurrency && this.#jobs.length > 0) {
+    while (this.#running < this.#o.concurrency) {
       const job = this.#jobs.shift()
       if (!job) break
       this.#running++
@@ -157,8 +206,47 @@ export class LifecycleEngine {
         })
         .finally(() => {
           this.#running--
-          this.#drain()
+          if (this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve()
+          // On SQLite every await of a job resolves at once, so draining here directly would run
+          // the whole backlog as one microtask chain: no timer, no HTTP request, not even
+          // /readyz, would run until it ended. The next job waits for the event loop's turn.
+          setImmediate(() => {
+            this.#drain()
+          })
         })
     }
+  }
+}
+
+/** Due work done inside the sweep itself, and overdue revocations queued per sweep. */
+const SWEEP_SLICE = 20
+const OVERDUE_BATCH = 5_000
+
+/** Expiries loaded per query, and at most in the heap per sweep (about 100 bytes each). */
+const FILL_PAGE = 5_000
+const MAX_HEAP = 500_000
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/** FIFO without Array.shift, which copies on long queues (a revocation window's backlog). */
+class JobQueue {
+  #items: Array<(() => Promise<unknown>) | undefined> = []
+  #head = 0
+
+  push(job: () => Promise<unknown>): void {
+    this.#items.push(job)
+  }
+
+  shift(): (() => Promise<unknown>) | undefined {
+    if (this.#head >= this.#items.length) return undefined
+    const job = this.#items[this.#head]
+    this.#items[this.#head++] = undefined
+    if (this.#head > 1_024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head)
+      this.#head = 0
+    }
+    return job
   }
 }

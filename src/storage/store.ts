@@ -98,8 +98,15 @@ export interface GrantRepository {
    * out, `revoke_failed` (nextAttemptAt ≤ now) and `irrevocable` (nextAttemptAt ≤ now). Most overdue first.
    */
   listRevocable(now: Date, limit: number): Promise<Grant[]>
-  /** Active grants due before `until`, for the in-memory revocation timer. */
-  listExpiringBefore(until: Date, limit: number): Promise<Array<{ id: string; expiresAt: Date }>>
+  /**
+   * Active grants due before `until`, for the in-memory revocation timer, soonest first (ties by
+   * id). `after` pages on: only grants ordered after that one are returned.
+   */
+  listExpiringBefore(
+    until: Date,
+    limit: number,
+    after?: { expiresAt: Date; id: string },
+  ): Promise<Array<{ id: string; expiresAt: Date }>>
   countByState(): Promise<Partial<Record<GrantState, number>>>
   /** Active grants per connector kind, in one grouped query (metrics). */
   countActiveByConnector(): Promise<Record<string, number>>

@@ -280,6 +280,31 @@ export function describeGrantContract(ctx: StoreContext): void {
       expect(await ctx.store().grants.listExpiringBefore(until, 1)).toEqual(expiring.slice(0, 1))
     })
 
+    it('listExpiringBefore pages on after a given grant, ties ordered by id', async () => {
+      const until = after(HOUR, NOW)
+      const at = after(MINUTE, NOW)
+      const tied = [0, 1, 2].map(() =>
+        aGrant({ state: 'active', startsAt: before(HOUR, NOW), expiresAt: at }),
+      )
+      const next = aGrant({ state: 'active', startsAt: before(HOUR, NOW), expiresAt: after(1, at) })
+      const mine = await insertAll(ctx.store(), [next, ...tied])
+      const all = (await ctx.store().grants.listExpiringBefore(until, 10_000)).filter((e) =>
+        mine.has(e.id),
+      )
+      expect(all.map((e) => e.id)).toEqual([...tied.map((g) => g.id).sort(), next.id])
+      const paged: string[] = []
+      let cursor: { expiresAt: Date; id: string } | undefined
+      for (;;) {
+        const page = await ctx.store().grants.listExpiringBefore(until, 2, cursor)
+        const last = page.at(-1)
+        if (!last) break
+        paged.push(...page.map((e) => e.id))
+        cursor = last
+      }
+      expect(paged.filter((id) => mine.has(id))).toEqual(all.map((e) => e.id))
+      expect(new Set(paged).size).toBe(paged.length)
+    })
+
     it('countByState counts every grant by state', async () => {
       const beforeCounts = await ctx.store().grants.countByState()
       const added: GrantState[] = ['active', 'active', 'revoke_failed', 'irrevocable']

@@ -12,6 +12,7 @@ import {
 import pg from 'pg'
 import { AppError } from '../../domain/errors.js'
 import type { Engine } from './database.js'
+import { withStatementCache } from './statement-cache.js'
 
 export interface DatabaseOptions {
   /** `postgres://` or `postgresql://` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
@@ -112,5 +113,8 @@ export function createDialect(options: DatabaseOptions): { dialect: Dialect; eng
     throw new AppError('config.invalid', 'Either a PostgreSQL URL or a SQLite path is required')
   }
   const database = openSqlite(options.sqlitePath)
-  return { dialect: new ImmediateSqliteDialect({ database }), engine: 'sqlite' }
+  return {
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
+    engine: 'sqlite',
+  }
 }

@@ -167,12 +167,22 @@ export function grantRepository(scope: Scope): GrantRepository {
       return rows.map(toGrant)
     },
 
-    async listExpiringBefore(until, limit) {
+    async listExpiringBefore(until, limit, after) {
       const rows = await scope.db
         .selectFrom('grants')
         .select(['id', 'expires_at'])
         .where('state', '=', 'active')
         .where('expires_at', '<', toMs(until))
+        .$if(after !== undefined, (q) => {
+          const t = toMs(after?.expiresAt ?? new Date(0))
+          const id = after?.id ?? ''
+          return q.where((eb) =>
+            eb.or([
+              eb('expires_at', '>', t),
+              eb.and([eb('expires_at', '=', t), eb('id', '>', id)]),
+            ]),
+          )
+        })
         .orderBy('expires_at')
         .orderBy('id')
         .limit(limit)
