@@ -87,19 +87,26 @@ export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []):
     const honoPath = route.path.replace(/\{(\w+)\}/g, ':$1')
     app.on(route.method.toUpperCase(), honoPath, async (c) => {
       c.set('route', route.path)
-      const actor = route.auth === 'none' ? anonymous : await authorize(deps, c, route.auth)
-      const body: unknown = route.body ? route.body.parse(await readBody(c, route.form === true)) : undefined
-      const query: unknown = route.query ? route.query.parse(c.req.query()) : undefined
-      const result = await route.handler({
-        deps,
-        actor,
-        params: c.req.param(),
-        body,
-        query,
-        c,
-      })
-      if (result instanceof Response) return result
-      return c.json(result as object, route.status ?? 200)
+      try {
+        const actor = route.auth === 'none' ? anonymous : await authorize(deps, c, route.auth)
+        const body: unknown = route.body ? route.body.parse(await readBody(c, route.form === true)) : undefined
+        const query: unknown = route.query ? route.query.parse(c.req.query()) : undefined
+        const result = await route.handler({
+          deps,
+          actor,
+          params: c.req.param(),
+          body,
+          query,
+          c,
+        })
+        if (result instanceof Response) return result
+        return c.json(result as object, route.status ?? 200)
+      } catch (error) {
+        // Hono's onError only sees Error instances; anything else thrown (a hand-built Zod 4
+        // ZodError is one) would leave as a bare 500 without an error code.
+        if (error instanceof Error) throw error
+        return errorResponse(deps, c, error)
+      }
     })
   }
   if (deps.webUiDir) mountWebUi(app, deps.webUiDir, deps.webSignIn?.issuer)

@@ -45,10 +45,10 @@ export interface ApiCaller {
  * with a fake clock, seeded with the sample identities and catalog, one API token each.
  */
 export async function startTestWorld(
-  options: { databaseUrl?: string; config?: Partial<ConfigInput>; log?: Logger } = {},
+  options: { databaseUrl?: string; config?: Partial<ConfigInput>; log?: Logger; clock?: FakeClock } = {},
 ): Promise<TestWorld> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hourglass-test-'))
-  const clock = new FakeClock()
+  const clock = options.clock ?? new FakeClock()
   const auditKey = path.join(dataDir, 'keys', 'audit.pem')
   ensureAuditSigningKey(auditKey)
   const emptyCatalog = path.join(dataDir, 'empty-catalog.json')

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { acceptFinding } from '../../app/accept-finding.js'
 import { reconcileAll } from '../../app/reconcile-all.js'
 import { reconcileTarget } from '../../app/reconcile-target.js'
+import { AppError } from '../../domain/errors.js'
 import { FINDING_KINDS, FINDING_STATES, type FindingKind, type FindingState } from '../../domain/finding.js'
 import { defineRoute } from '../route.js'
 import { durationInput, freeText, idParam } from '../schemas.js'
@@ -21,7 +22,11 @@ function listOf<T extends string>(raw: string | undefined, allowed: readonly T[]
   return values.filter((v): v is T => (allowed as readonly string[]).includes(v)).length === values.length
     ? (values as T[])
     : (() => {
-        throw new z.ZodError([{ code: 'custom', path: ['state/kind'], message: `must be among ${allowed.join(', ')}`, input: raw }])
+        // An AppError, not a hand-built ZodError: Zod 4 builds those without Error in their
+        // prototype chain, so the HTTP layer's error handler never saw them (a bare 500).
+        throw new AppError('input.invalid', `Invalid input: state/kind: must be among ${allowed.join(', ')}`, {
+          details: { issues: [{ path: 'state/kind', message: `must be among ${allowed.join(', ')}` }] },
+        })
       })()
 }
 
