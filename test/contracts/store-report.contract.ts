@@ -126,12 +126,14 @@ export function describeReportContract(ctx: StoreContext): void {
         expiresAt: at(HOUR),
         revokedAt: at(HOUR + 10 * MINUTE),
         revocationLagMs: 10 * MINUTE,
+        revokeAttempts: 4,
       })
       const other = aGrant({
         state: 'revoked',
         expiresAt: at(HOUR),
         revokedAt: at(2 * HOUR),
         revocationLagMs: HOUR,
+        revokeAttempts: 2,
       })
       await ctx.store().grants.insert(live)
       await ctx.store().grants.insert(other)

@@ -14,7 +14,7 @@ const DECISION_EVENTS: Record<string, DecisionKind> = {
 }
 
 /** How a failed revocation's error text says the target still held the access (revoke-grant.ts). */
-const STILL_LIVE = '%still live%'
+const STILL_LIVE = 'still live'
 /** Pages of `reconcile.completed` read looking for each target's latest run. */
 const RECONCILE_PAGE = 500
 const RECONCILE_MAX_PAGES = 20
@@ -28,7 +28,7 @@ function grantQuery(db: Executor) {
   return db
     .selectFrom('grants as g')
     .innerJoin('requests as r', 'r.id', 'g.request_id')
-    .select((eb) => [
+    .select([
       'g.id',
       'g.entitlement_id',
       'g.target_id',
@@ -43,21 +43,35 @@ function grantQuery(db: Executor) {
       'g.revoke_reason',
       'g.verification',
       'g.credential_retrieved_at',
-      eb
-        .exists(
-          eb
-            .selectFrom('audit_events as a')
-            .select('a.seq')
-            .whereRef('a.grant_id', '=', 'g.id')
-            .where('a.type', '=', 'grant.credential_retrieved'),
-        )
-        .as('retrieved'),
     ])
 }
 
 type GrantFactRow = Awaited<ReturnType<ReturnType<typeof grantQuery>['execute']>>[number]
 
-function toGrantFact(row: GrantFactRow): GrantFact {
+/** Ids per `IN (…)` list: well under every engine's bound-parameter limit. */
+const ID_CHUNK = 500
+
+/**
+ * Grants among these with a `grant.credential_retrieved` event. Looked up by grant id only, then
+ * filtered by type here: with the type in the query, SQLite's planner prefers the (type, at)
+ * index and scans every retrieval event once per grant.
+ */
+async function retrievedByEvent(db: Executor, grantIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>()
+  for (let i = 0; i < grantIds.length; i += ID_CHUNK) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .select(['grant_id', 'type'])
+      .where('grant_id', 'in', grantIds.slice(i, i + ID_CHUNK))
+      .execute()
+    for (const r of rows) {
+      if (r.type === 'grant.credential_retrieved' && r.grant_id !== null) found.add(r.grant_id)
+    }
+  }
+  return found
+}
+
+function toGrantFact(row: GrantFactRow, retrieved: ReadonlySet<string>): GrantFact {
   return {
     entitlementId: row.entitlement_id,
     targetId: row.target_id,
@@ -71,8 +85,7 @@ function toGrantFact(row: GrantFactRow): GrantFact {
     revocationLagMs: row.revocation_lag_ms,
     revokeReason: row.revoke_reason,
     verification: row.verification,
-    // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
-    used: row.credential_retrieved_at !== null || Boolean(Number(row.retrieved)),
+    used: row.credential_retrieved_at !== null || retrieved.has(row.id),
   }
 }
 
@@ -132,7 +145,14 @@ export function reportRepository(scope: Scope): ReportRepository {
       parts.push(dueAtEnd(grantQuery(scope.db).where('g.revoked_at', '>', t)).execute())
       const byId = new Map<string, GrantFactRow>()
       for (const rows of await Promise.all(parts)) for (const row of rows) byId.set(row.id, row)
-      return [...byId.values()].map(toGrantFact)
+      // The grant field and the event are written together; the event is checked too so that
+      // rows written before the field existed, or restored without it, still count as used.
+      const unmarked = [...byId.values()].filter((g) => g.credential_retrieved_at === null)
+      const retrieved = await retrievedByEvent(
+        scope.db,
+        unmarked.map((g) => g.id),
+      )
+      return [...byId.values()].map((g) => toGrantFact(g, retrieved))
     },
 
     async approvals(from, to) {
@@ -173,26 +193,40 @@ export function reportRepository(scope: Scope): ReportRepository {
     },
 
     async residuals(from, to) {
-      const rows = await scope.db
-        .selectFrom('grants as g')
-        .innerJoin('audit_events as a', 'a.grant_id', 'g.id')
-        .select((eb) => [
-          'g.entitlement_id',
-          'g.target_id',
-          'g.revoked_at',
-          eb.fn.min('a.at').as('first_live_at'),
-        ])
-        .where('g.revoked_at', '>=', toMs(from))
-        .where('g.revoked_at', '<', toMs(to))
-        .where('a.type', 'in', ['grant.revoke_failed', 'grant.irrevocable'])
-        .where('a.data', 'like', STILL_LIVE)
-        .groupBy(['g.id', 'g.entitlement_id', 'g.target_id', 'g.revoked_at'])
+      // Only a grant revoked after a failed attempt can have found its access still live.
+      const revoked = await scope.db
+        .selectFrom('grants')
+        .select(['id', 'entitlement_id', 'target_id', 'revoked_at'])
+        .where('revoked_at', '>=', toMs(from))
+        .where('revoked_at', '<', toMs(to))
+        .where('revoke_attempts', '>', 1)
         .execute()
-      return rows.map((r) => ({
-        entitlementId: r.entitlement_id,
-        targetId: r.target_id,
-        windowMs: Math.max(0, (r.revoked_at ?? 0) - r.first_live_at),
-      }))
+      const firstLive = new Map<string, number>()
+      for (let i = 0; i < revoked.length; i += ID_CHUNK) {
+        const ids = revoked.slice(i, i + ID_CHUNK).map((g) => g.id)
+        // By grant id only, as in retrievedByEvent; type and text are checked here.
+        const rows = await scope.db
+          .selectFrom('audit_events')
+          .select(['grant_id', 'type', 'at', 'data'])
+          .where('grant_id', 'in', ids)
+          .execute()
+        for (const r of rows) {
+          const failed = r.type === 'grant.revoke_failed' || r.type === 'grant.irrevocable'
+          if (!failed || r.grant_id === null || !r.data.includes(STILL_LIVE)) continue
+          firstLive.set(r.grant_id, Math.min(firstLive.get(r.grant_id) ?? Infinity, r.at))
+        }
+      }
+      return revoked.flatMap((g) => {
+        const live = firstLive.get(g.id)
+        if (live === undefined || g.revoked_at === null) return []
+        return [
+          {
+            entitlementId: g.entitlement_id,
+            targetId: g.target_id,
+            windowMs: Math.max(0, g.revoked_at - live),
+          },
+        ]
+      })
     },
 
     async breakGlass(from, to) {
@@ -242,15 +276,25 @@ export function reportRepository(scope: Scope): ReportRepository {
     async latestReconciliations(to, targetIds) {
       const wanted = new Set(targetIds)
       const found = new Map<string, ReconciliationFact | null>()
-      let before: number | null = null
+      let before: { at: number; seq: number } | null = null
       for (let page = 0; page < RECONCILE_MAX_PAGES && found.size < wanted.size; page++) {
+        // Newest first along the (type, at) index, with a keyset that never skips equal instants.
         let q = scope.db
           .selectFrom('audit_events')
-          .select(['seq', 'data'])
+          .select(['seq', 'at', 'data'])
           .where('type', '=', 'reconcile.completed')
           .where('at', '<=', toMs(to))
-        if (before !== null) q = q.where('seq', '<', before)
-        const rows = await q.orderBy('seq', 'desc').limit(RECONCILE_PAGE).execute()
+        if (before !== null) {
+          const b = before
+          q = q.where((eb) =>
+            eb.or([eb('at', '<', b.at), eb.and([eb('at', '=', b.at), eb('seq', '<', b.seq)])]),
+          )
+        }
+        const rows = await q
+          .orderBy('at', 'desc')
+          .orderBy('seq', 'desc')
+          .limit(RECONCILE_PAGE)
+          .execute()
         for (const row of rows) {
           const d = dataOf(row.data)
           const targetId = d.targetId
@@ -265,7 +309,8 @@ export function reportRepository(scope: Scope): ReportRepository {
           found.set(targetId, { targetId, observed, backedByGrant: backed })
         }
         if (rows.length < RECONCILE_PAGE) break
-        before = rows[rows.length - 1]?.seq ?? 0
+        const last = rows[rows.length - 1]
+        before = last ? { at: last.at, seq: last.seq } : null
       }
       return [...found.values()].filter((r): r is ReconciliationFact => r !== null)
     },
