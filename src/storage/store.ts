@@ -13,6 +13,7 @@ import type { Identity, IdentityKind } from '../domain/identity.js'
 import type { OutboxMessage, OutboxState } from '../domain/outbox.js'
 import type { ProvisionedGroup, ProvisionedUser } from '../domain/provisioning.js'
 import type { Review } from '../domain/review.js'
+import type { SiemCursor } from '../domain/siem-cursor.js'
 import type { WorkloadExchange } from '../domain/workload-exchange.js'
 
 export interface IdentityRepository {
@@ -276,6 +277,16 @@ export interface OutboxRepository {
   update(message: OutboxMessage, expectedVersion: number): Promise<boolean>
 }
 
+/** Per-sink cursors of the SIEM streamer (docs/siem.md). */
+export interface SiemCursorRepository {
+  get(sink: string): Promise<SiemCursor | null>
+  /** Creates the cursor when the sink has none; returns the stored one either way. */
+  ensure(initial: SiemCursor): Promise<SiemCursor>
+  list(): Promise<SiemCursor[]>
+  /** Compare-and-swap on version; writes every field and version + 1. False when someone else won. */
+  update(cursor: SiemCursor, expectedVersion: number): Promise<boolean>
+}
+
 export interface Repositories {
   identities: IdentityRepository
   catalog: CatalogRepository
@@ -292,6 +303,7 @@ export interface Repositories {
   nonces: NonceRepository
   workloadExchanges: WorkloadExchangeRepository
   outbox: OutboxRepository
+  siemCursors: SiemCursorRepository
 }
 
 /**

@@ -12,6 +12,7 @@ import type {
   IdentityRepository,
   NonceRepository,
   OutboxRepository,
+  SiemCursorRepository,
   ProvisioningRepository,
   Repositories,
   RequestRepository,
@@ -54,6 +55,7 @@ export class KyselyStore implements Store {
   readonly nonces: NonceRepository
   readonly workloadExchanges: WorkloadExchangeRepository
   readonly outbox: OutboxRepository
+  readonly siemCursors: SiemCursorRepository
 
   readonly #db: Kysely<Database>
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
@@ -92,6 +94,7 @@ export class KyselyStore implements Store {
     this.nonces = repos.nonces
     this.workloadExchanges = repos.workloadExchanges
     this.outbox = repos.outbox
+    this.siemCursors = repos.siemCursors
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -16,6 +16,7 @@ import { nonceRepository } from './nonce-repository.js'
 import { provisioningRepository } from './provisioning-repository.js'
 import { workloadExchangeRepository } from './workload-exchange-repository.js'
 import { outboxRepository } from './outbox-repository.js'
+import { siemCursorRepository } from './siem-cursor-repository.js'
 
 /** Every repository bound to one scope, each reporting failures as the product's errors. */
 export function repositoriesFor(scope: Scope): Repositories {
@@ -35,5 +36,6 @@ export function repositoriesFor(scope: Scope): Repositories {
     nonces: withStoreErrors(nonceRepository(scope)),
     workloadExchanges: withStoreErrors(workloadExchangeRepository(scope)),
     outbox: withStoreErrors(outboxRepository(scope)),
+    siemCursors: withStoreErrors(siemCursorRepository(scope)),
   }
 }
