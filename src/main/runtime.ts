@@ -33,6 +33,9 @@ import { withOutboxSignal } from '../app/notify.js'
 import type { NotificationDispatcher } from '../notifications/notification-dispatcher.js'
 import { createNotifications } from './notifications.js'
 import { faultPointsFromEnv } from './fault-injection.js'
+import { createSiemStreamer } from './siem.js'
+import type { SiemStreamer } from '../siem/siem-streamer.js'
+import { withCommitSignal } from '../siem/commit-signal.js'
 
 export interface Runtime {
   config: Config
@@ -43,6 +46,8 @@ export interface Runtime {
   connectors: CachingConnectorHost
   /** Sends the outbox; nudged after each commit that queued messages and by every sweep. */
   notifications: NotificationDispatcher
+  /** Streams the audit log to SIEM sinks; nudged after each commit and by every sweep. */
+  siem: SiemStreamer
   close(): Promise<void>
 }
 
@@ -91,13 +96,27 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     metrics,
     publicUrl: publicUrlOf(config),
   })
+  const siem = createSiemStreamer(config, {
+    store,
+    clock,
+    random,
+    log,
+    metrics,
+    owner: `${hostname()}:${process.pid}:${ids.newId('w').slice(2, 8)}`,
+  })
+  const outboxSignalled = withOutboxSignal(store, () => {
+    notifications.dispatcher.nudge()
+  })
   // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
   let engine: LifecycleEngine | null = null
   const deps: HttpDeps = {
     // Commits that queued notifications nudge the dispatcher, so they go out at once.
-    store: withOutboxSignal(store, () => {
-      notifications.dispatcher.nudge()
-    }),
+    store:
+      config.siem.sinks.length > 0
+        ? withCommitSignal(outboxSignalled, () => {
+            siem.nudge()
+          })
+        : outboxSignalled,
     notifications: notifications.routing,
     faults: faultPointsFromEnv(),
     policy,
@@ -149,10 +168,12 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       metrics.breakGlassReviewsOverdue.set(
         (await store.breakGlassReviews.list({ now, state: 'overdue', limit: 100_000 })).length,
       )
+      await siem.status()
       return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }
     },
     newApiToken: () => generateApiToken((n) => ids.randomBytes(n)),
     integrations: integrationSettings(config, clock),
+    siemSinks: () => siem.status(),
   }
   const checkpointer = new AuditCheckpointer({
     store,
@@ -170,6 +191,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     concurrency: 8,
     afterSweep: async () => {
       notifications.dispatcher.nudge()
+      siem.nudge()
       await runGovernanceSweep(deps)
       await checkpointer.maybeCheckpoint()
       const now = clock.now().getTime()
@@ -182,6 +204,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config), DATA_DIR: config.dataDir })
   const app = buildApp(deps) as unknown as Hono
   const running = engine
+  // Whatever was appended while no process streamed (downtime, a new sink) goes out now.
+  siem.nudge()
   return {
     config,
     deps,
@@ -190,8 +214,10 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     checkpointer,
     connectors,
     notifications: notifications.dispatcher,
+    siem,
     async close() {
       await running.stop()
+      await siem.stop()
       await notifications.dispatcher.stop()
       await checkpointer.maybeCheckpoint(true).catch(() => undefined)
       await connectors.close()

@@ -13,6 +13,8 @@ export interface Metrics {
   notificationsDelivered: Counter
   notificationsDeadLettered: Counter
   breakGlassReviewsOverdue: Gauge
+  siemSinkLag: Gauge
+  siemDeliveries: Counter
 }
 
 export function createMetrics(): Metrics {
@@ -67,6 +69,18 @@ export function createMetrics(): Metrics {
     breakGlassReviewsOverdue: new Gauge({
       name: 'hourglass_breakglass_reviews_overdue',
       help: 'Break-glass uses past their post-use review deadline and not reviewed (alert when > 0)',
+      registers: [registry],
+    }),
+    siemSinkLag: new Gauge({
+      name: 'hourglass_siem_sink_lag_events',
+      help: 'Audit events not yet acknowledged by a SIEM sink (alert when it keeps growing)',
+      labelNames: ['sink'],
+      registers: [registry],
+    }),
+    siemDeliveries: new Counter({
+      name: 'hourglass_siem_deliveries_total',
+      help: 'SIEM batch deliveries by sink and outcome (delivered, failed)',
+      labelNames: ['sink', 'outcome'],
       registers: [registry],
     }),
   }
