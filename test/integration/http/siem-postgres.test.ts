@@ -44,11 +44,11 @@ describe.skipIf(!base)('two runtimes on one PostgreSQL stream one SIEM sink', ()
     for (let i = 0; i < 12; i++) {
       const app = i % 2 ? second.app : world.runtime.app
       work.push(
-        app.request('/v1/requests', {
+        Promise.resolve(app.request('/v1/requests', {
           method: 'POST',
           headers: { authorization: `Bearer ${world.tokens.alice}`, 'content-type': 'application/json' },
           body: JSON.stringify({ entitlementId: 'orders-read', justification: `Concurrent job ${i} reads orders`, duration: '10m' }),
-        }),
+        })),
       )
       work.push(i % 2 ? second.siem.runOnce() : world.runtime.siem.runOnce())
     }
