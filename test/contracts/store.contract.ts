@@ -8,6 +8,7 @@ import { describeGrantContract } from './store-grant.contract.js'
 import { describeOutboxContract } from './store-outbox.contract.js'
 import { describeRequestContract } from './store-request.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
+import { describeSiemCursorContract } from './store-siem.contract.js'
 
 /** What each part of the contract gets to work with. */
 export interface StoreContext {
@@ -63,5 +64,6 @@ export function describeStoreContract(
     describeTransactionContract(ctx)
     describeAuditContract(ctx)
     describeOutboxContract(ctx)
+    describeSiemCursorContract(ctx)
   })
 }
