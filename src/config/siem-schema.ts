@@ -16,7 +16,7 @@ const sinkSecret = z
   .transform((ref, ctx) => {
     const value = readSecret(ref)
     if (value === null) {
-      ctx.addIssue({ code: 'custom', message: `${describe(ref)} is not set` })
+      ctx.addIssue({ code: 'custom', message: describeMissing(ref) })
       return z.NEVER
     }
     if (!isWebhookSecret(value)) {
@@ -66,7 +66,9 @@ function readSecret(ref: SecretRef): string | null {
   }
 }
 
-function describe(ref: SecretRef): string {
-  if (typeof ref === 'string') return 'the secret'
-  return 'fromEnv' in ref ? `environment variable ${ref.fromEnv}` : `file ${ref.fromFile}`
+function describeMissing(ref: SecretRef): string {
+  if (typeof ref === 'string') return 'must not be empty'
+  return 'fromEnv' in ref
+    ? `environment variable ${ref.fromEnv} is not set`
+    : `file ${ref.fromFile} is missing or empty`
 }
