@@ -198,7 +198,7 @@ export class SiemStreamer {
     const first = events[0]?.seq ?? 0
     const last = events[events.length - 1]?.seq ?? 0
     const about = { component: 'siem', sink: sink.name, firstSeq: first, lastSeq: last }
-    const facts = await this.#factsFor(events)
+    const facts = sink.format === 'ocsf' ? await this.#factsFor(events) : this.#facts
     const body = encodeSiemBatch(events, sink.format, this.#o.product, (e) =>
       e.requestId === null ? null : (facts.get(e.requestId) ?? null),
     )
@@ -258,7 +258,6 @@ export class SiemStreamer {
 
   /** Subject and entitlement of each event's request, for OCSF; cached, bounded. */
   async #factsFor(events: readonly AuditEvent[]): Promise<Map<string, RequestFacts | null>> {
-    if (!this.#o.sinks.some((s) => s.format === 'ocsf')) return this.#facts
     for (const e of events) {
       if (e.requestId === null || this.#facts.has(e.requestId)) continue
       if (this.#facts.size >= 10_000) this.#facts.delete(this.#facts.keys().next().value as string)
