@@ -19,7 +19,7 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.()
 })
 
-async function setUp(sink: Record<string, unknown> = {}, log = silentLog) {
+async function setUp(sink: Record<string, unknown> = {}, log = silentLog, more: Array<Record<string, unknown>> = []) {
   let world: TestWorld | null = null
   const clock = { now: () => world?.clock.now() ?? new Date() }
   const receiver = await startSiemReceiver({ secret: SECRET, now: () => clock.now() })
@@ -28,7 +28,7 @@ async function setUp(sink: Record<string, unknown> = {}, log = silentLog) {
     log,
     config: {
       siem: {
-        sinks: [{ name: 'main', url: receiver.url, secret: SECRET, batchSize: 25, ...sink }],
+        sinks: [{ name: 'main', url: receiver.url, secret: SECRET, batchSize: 25, ...sink }, ...more],
         baseMs: 1_000,
         capMs: 4_000,
         // Generous: SQLite calls resolve synchronously, so a busy test can starve the socket.
@@ -131,6 +131,21 @@ describe('SIEM streaming over signed webhooks', () => {
     receiver.status = 204
     await world.runtime.siem.runOnce()
     expect(receiver.accepted.flatMap((b) => b.seqs)).toEqual(range(await head(world)))
+  })
+
+  it('a sink that is down holds back only itself', async () => {
+    const broken = await startSiemReceiver({ secret: SECRET, now: () => new Date('2026-11-23T09:00:00Z') })
+    cleanups.push(() => broken.close())
+    broken.status = 500
+    const { world, receiver } = await setUp({}, silentLog, [{ name: 'broken', url: broken.url, secret: SECRET }])
+    await someActivity(world, 2)
+    await world.runtime.siem.runOnce()
+    const last = await head(world)
+    expect(receiver.accepted.flatMap((b) => b.seqs)).toEqual(range(last))
+    expect(broken.accepted).toEqual([])
+    expect(broken.requests).toBeGreaterThan(0)
+    const sinks = (await world.as('admin').get('/v1/audit/sinks')).body.items
+    expect(sinks.map((s: any) => [s.name, s.lagEvents])).toEqual([['main', 0], ['broken', last]])
   })
 
   it('streams OCSF lines that carry their sequence', async () => {
