@@ -25,25 +25,27 @@ interface ExportOptions {
 }
 
 /**
- * Pages of events with from ≤ seq ≤ to, in sequence order. One page is in memory at a time:
- * the caller writes it out before the next is asked for.
+ * Pages of events with from ≤ seq ≤ to, in sequence order; without `to`, up to the head as it
+ * stands when the last page is read (events appended during the export are included). One page
+ * is in memory at a time: the caller writes it out before the next is asked for.
  */
 export async function* auditPages(
   client: HourglassClient,
   fromSeq: number,
-  toSeq: number,
+  toSeq = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<AuditEvent[]> {
   let cursor = fromSeq - 1
   while (cursor < toSeq) {
     const limit = Math.min(PAGE, toSeq - cursor)
-    const page = await client.get<{ items: Array<AuditEvent & { at: string }> }>('/v1/audit/events', {
-      after: cursor,
-      limit,
-    })
+    const page = await client.get<{ items: Array<AuditEvent & { at: string }>; head: { seq: number } }>(
+      '/v1/audit/events',
+      { after: cursor, limit },
+    )
     const items = page.items.filter((e) => e.seq <= toSeq).map((e) => ({ ...e, at: new Date(e.at) }))
     if (items.length === 0) return
     yield items
     cursor = items[items.length - 1]?.seq ?? toSeq
+    if (cursor >= page.head.seq) return
   }
 }
 
@@ -54,14 +56,14 @@ export function registerAuditExport(audit: Command): void {
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'jsonl')
     .option('-o, --out <file>', 'file to write (default: stdout)')
     .option('--from-seq <seq>', 'first sequence number to export (default: 1)')
-    .option('--to-seq <seq>', 'last sequence number to export (default: the head when the export starts)')
+    .option('--to-seq <seq>', 'last sequence number to export (default: the head)')
     .option('--after <seq>', 'start after this sequence number (same as --from-seq seq+1)')
     .action(async (o: ExportOptions, cmd: Command) => {
       const { client } = contextOf(cmd)
       const format = parseFormat(o.format)
       const head = (await client.get<{ head: { seq: number } }>('/v1/audit/events', { after: 0, limit: 1 })).head.seq
       const fromSeq = o.fromSeq !== undefined ? seqOption('--from-seq', o.fromSeq) : seqOption('--after', o.after ?? '0') + 1
-      const toSeq = o.toSeq !== undefined ? Math.min(seqOption('--to-seq', o.toSeq), head) : head
+      const toSeq = o.toSeq !== undefined ? seqOption('--to-seq', o.toSeq) : undefined
       const file = o.out ? createWriteStream(o.out, { mode: 0o600 }) : null
       const sink: NodeJS.WritableStream = file ?? process.stdout
       const write = async (text: string) => {
@@ -70,7 +72,7 @@ export function registerAuditExport(audit: Command): void {
       }
       const encode = encoderFor(format, client)
       if (format === 'csv') await write(auditCsvHeader())
-      const bar = progress(`exporting ${format}`, Math.max(0, toSeq - fromSeq + 1))
+      const bar = progress(`exporting ${format}`, Math.max(0, Math.min(toSeq ?? head, head) - fromSeq + 1))
       for await (const page of auditPages(client, Math.max(1, fromSeq), toSeq)) {
         let chunk = ''
         for (const e of page) chunk += await encode(e)

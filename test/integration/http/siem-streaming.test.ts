@@ -19,7 +19,7 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.()
 })
 
-async function setUp(sink: Record<string, unknown> = {}, log = silentLog, more: Array<Record<string, unknown>> = []) {
+async function setUp(sink: Record<string, unknown> = {}, log = silentLog, more: Array<{ name: string; url: string; secret: string }> = []) {
   let world: TestWorld | null = null
   const clock = { now: () => world?.clock.now() ?? new Date() }
   const receiver = await startSiemReceiver({ secret: SECRET, now: () => clock.now() })
