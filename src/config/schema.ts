@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Secret } from './secret.js'
 import { notificationsSchema } from './notifications-schema.js'
+import { siemSchema } from './siem-schema.js'
 import { isWebhookSecret } from '../security/webhook-signature.js'
 
 const secret = z
@@ -173,6 +174,8 @@ export const configSchema = z
       .strict()
       .prefault({}),
     notifications: notificationsSchema,
+    /** Audit streaming to SIEMs (docs/siem.md). */
+    siem: siemSchema,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

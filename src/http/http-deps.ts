@@ -4,6 +4,7 @@ import type { Secret } from '../config/secret.js'
 import type { Identity } from '../domain/identity.js'
 import type { IntegrationSettings } from './integrations.js'
 import type { HttpRequestObserver } from './http-metrics.js'
+import type { SiemSinkStatus } from '../siem/siem-streamer.js'
 
 /** What the HTTP layer needs beyond the use cases' dependencies. main/ wires it. */
 export interface HttpDeps extends AppDeps {
@@ -35,6 +36,8 @@ export interface HttpDeps extends AppDeps {
   newApiToken(): { token: Secret; tokenHash: string }
   /** SCIM, inbound ticket webhooks and workload token exchange; defaults apply when absent. */
   integrations?: IntegrationSettings | undefined
+  /** Where each configured SIEM sink stands (docs/siem.md); none when absent. */
+  siemSinks?: (() => Promise<SiemSinkStatus[]>) | undefined
   /** Signs evidence bundles' inclusion statements and forces a checkpoint (docs/evidence.md). */
   evidence?: EvidenceSigner | undefined
 }

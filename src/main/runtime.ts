@@ -37,6 +37,9 @@ import { faultPointsFromEnv } from './fault-injection.js'
 import { countAuditAppendFailures } from './count-audit-append-failures.js'
 import { countPolicyErrors } from './count-policy-errors.js'
 import { scrapeMetrics } from './scrape-metrics.js'
+import { createSiemStreamer } from './siem.js'
+import type { SiemStreamer } from '../siem/siem-streamer.js'
+import { withCommitSignal } from '../siem/commit-signal.js'
 
 export interface Runtime {
   config: Config
@@ -47,6 +50,8 @@ export interface Runtime {
   connectors: CachingConnectorHost
   /** Sends the outbox; nudged after each commit that queued messages and by every sweep. */
   notifications: NotificationDispatcher
+  /** Streams the audit log to SIEM sinks; nudged after each commit and by every sweep. */
+  siem: SiemStreamer
   close(): Promise<void>
 }
 
@@ -104,18 +109,32 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     metrics,
     publicUrl: publicUrlOf(config),
   })
+  const siem = createSiemStreamer(config, {
+    store,
+    clock,
+    random,
+    log,
+    metrics,
+    owner: `${hostname()}:${process.pid}:${ids.newId('w').slice(2, 8)}`,
+  })
+  const outboxSignalled = withOutboxSignal(
+    countAuditAppendFailures(store, () => {
+      metrics.auditAppendFailures.inc()
+    }),
+    () => {
+      notifications.dispatcher.nudge()
+    },
+  )
   // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
   let engine: LifecycleEngine | null = null
   const deps: HttpDeps = {
     // Commits that queued notifications nudge the dispatcher, so they go out at once.
-    store: withOutboxSignal(
-      countAuditAppendFailures(store, () => {
-        metrics.auditAppendFailures.inc()
-      }),
-      () => {
-        notifications.dispatcher.nudge()
-      },
-    ),
+    store:
+      config.siem.sinks.length > 0
+        ? withCommitSignal(outboxSignalled, () => {
+            siem.nudge()
+          })
+        : outboxSignalled,
     notifications: notifications.routing,
     faults: faultPointsFromEnv(),
     policy: countPolicyErrors(policy, () => {
@@ -165,7 +184,10 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     webSignIn: config.oidc?.webClientId
       ? { issuer: config.oidc.issuer, clientId: config.oidc.webClientId, scopes: config.oidc.webScopes, audience: config.oidc.audience }
       : undefined,
-    metricsText: () => scrapeMetrics(metrics, { store, checkpointer, clock }),
+    metricsText: async () => {
+      await siem.status()
+      return scrapeMetrics(metrics, { store, checkpointer, clock })
+    },
     metricsToken: config.metrics.token,
     observeRequest: ({ method, route, status, seconds }) => {
       metrics.httpRequests.inc({ method, route, status: String(status) })
@@ -173,6 +195,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     },
     newApiToken: () => generateApiToken((n) => ids.randomBytes(n)),
     integrations: integrationSettings(config, clock),
+    siemSinks: () => siem.status(),
   }
   const checkpointer = new AuditCheckpointer({
     store,
@@ -195,6 +218,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     concurrency: 8,
     afterSweep: async () => {
       notifications.dispatcher.nudge()
+      siem.nudge()
       await runGovernanceSweep(deps)
       await checkpointer.maybeCheckpoint()
       const now = clock.now().getTime()
@@ -207,6 +231,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config), DATA_DIR: config.dataDir })
   const app = buildApp(deps) as unknown as Hono
   const running = engine
+  // Whatever was appended while no process streamed (downtime, a new sink) goes out now.
+  siem.nudge()
   return {
     config,
     deps,
@@ -215,8 +241,10 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     checkpointer,
     connectors,
     notifications: notifications.dispatcher,
+    siem,
     async close() {
       await running.stop()
+      await siem.stop()
       await notifications.dispatcher.stop()
       await checkpointer.maybeCheckpoint(true).catch(() => undefined)
       await connectors.close()

@@ -27,6 +27,8 @@ export interface Metrics {
   breakGlassReviewsOverdue: Gauge
   httpRequests: Counter
   httpRequestSeconds: Histogram
+  siemSinkLag: Gauge
+  siemDeliveries: Counter
 }
 
 export function createMetrics(): Metrics {
@@ -135,6 +137,18 @@ export function createMetrics(): Metrics {
       help: 'HTTP request duration by method and route template',
       labelNames: ['method', 'route'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    siemSinkLag: new Gauge({
+      name: 'hourglass_siem_sink_lag_events',
+      help: 'Audit events not yet acknowledged by a SIEM sink (alert when it keeps growing)',
+      labelNames: ['sink'],
+      registers: [registry],
+    }),
+    siemDeliveries: new Counter({
+      name: 'hourglass_siem_deliveries_total',
+      help: 'SIEM batch deliveries by sink and outcome (delivered, failed)',
+      labelNames: ['sink', 'outcome'],
       registers: [registry],
     }),
   }

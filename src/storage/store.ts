@@ -24,6 +24,7 @@ import type {
   RequestFact,
   ResidualFact,
 } from '../domain/report-facts.js'
+import type { SiemCursor } from '../domain/siem-cursor.js'
 import type { WorkloadExchange } from '../domain/workload-exchange.js'
 
 export interface IdentityRepository {
@@ -329,6 +330,16 @@ export interface ReportRepository {
   openFindings(at: Date): Promise<FindingFact[]>
 }
 
+/** Per-sink cursors of the SIEM streamer (docs/siem.md). */
+export interface SiemCursorRepository {
+  get(sink: string): Promise<SiemCursor | null>
+  /** Creates the cursor when the sink has none; returns the stored one either way. */
+  ensure(initial: SiemCursor): Promise<SiemCursor>
+  list(): Promise<SiemCursor[]>
+  /** Compare-and-swap on version; writes every field and version + 1. False when someone else won. */
+  update(cursor: SiemCursor, expectedVersion: number): Promise<boolean>
+}
+
 export interface Repositories {
   identities: IdentityRepository
   catalog: CatalogRepository
@@ -346,6 +357,7 @@ export interface Repositories {
   workloadExchanges: WorkloadExchangeRepository
   outbox: OutboxRepository
   reports: ReportRepository
+  siemCursors: SiemCursorRepository
 }
 
 /**

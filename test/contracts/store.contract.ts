@@ -10,6 +10,7 @@ import { describeOutboxContract } from './store-outbox.contract.js'
 import { describeRequestContract } from './store-request.contract.js'
 import { describeReportContract } from './store-report.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
+import { describeSiemCursorContract } from './store-siem.contract.js'
 
 /** What each part of the contract gets to work with. */
 export interface StoreContext {
@@ -67,5 +68,6 @@ export function describeStoreContract(
     describeOutboxContract(ctx)
     describeMetricsCountContract(ctx)
     describeReportContract(ctx)
+    describeSiemCursorContract(ctx)
   })
 }

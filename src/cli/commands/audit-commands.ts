@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { AuditCheckpoint, AuditEvent } from '../../domain/audit-event.js'
 import { AppError } from '../../domain/errors.js'
@@ -7,6 +7,7 @@ import { EXIT_CODES, type HourglassClient } from '../client.js'
 import { contextOf } from '../context.js'
 import { progress } from '../progress.js'
 import { verifyBundleFile } from './verify-bundle-command.js'
+import { registerAuditExport } from './audit-export.js'
 
 const PAGE = 2000
 
@@ -28,24 +29,7 @@ function readLines(file: string): string[] {
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('export and verify the tamper-evident audit log')
 
-  audit
-    .command('export')
-    .description('write audit events as JSONL (one event per line, in sequence order)')
-    .option('-o, --out <file>', 'file to write (default: stdout)')
-    .option('--after <seq>', 'start after this sequence number', '0')
-    .action(async (o: { out?: string; after: string }, cmd: Command) => {
-      const { client } = contextOf(cmd)
-      const file = o.out ? createWriteStream(o.out, { mode: 0o600 }) : null
-      const sink: NodeJS.WritableStream = file ?? process.stdout
-      const head = await client.get<{ head: { seq: number } }>('/v1/audit/events', { after: 0, limit: 1 })
-      const bar = progress('exporting', head.head.seq)
-      for await (const page of fetchEvents(client, Number(o.after))) {
-        for (const e of page) sink.write(JSON.stringify(e) + '\n')
-        bar.tick(page.length)
-      }
-      bar.done()
-      if (file) await new Promise<void>((resolve) => file.end(resolve))
-    })
+  registerAuditExport(audit)
 
   audit
     .command('verify')

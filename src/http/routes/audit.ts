@@ -36,4 +36,12 @@ export const auditRoutes = [
     auth: 'none',
     handler: ({ deps }) => Promise.resolve({ publicKeyPem: deps.auditPublicKeyPem }),
   }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/audit/sinks',
+    summary: 'SIEM sinks: acknowledged cursor, lag in events, last error and last success (admins)',
+    tag: 'audit',
+    auth: 'admin',
+    handler: async ({ deps }) => ({ items: (await deps.siemSinks?.()) ?? [] }),
+  }),
 ]

@@ -313,6 +313,19 @@ export interface OutboxRow {
   version: number
 }
 
+export interface SiemCursorRow {
+  sink: string
+  acked_seq: number
+  lease_owner: string | null
+  lease_until: number | null
+  failures: number
+  next_attempt_at: number | null
+  last_error: string | null
+  last_error_at: number | null
+  last_success_at: number | null
+  version: number
+}
+
 export interface Database {
   identities: IdentityRow
   identity_groups: IdentityGroupRow
@@ -336,6 +349,7 @@ export interface Database {
   seen_nonces: SeenNonceRow
   workload_exchanges: WorkloadExchangeRow
   outbox: OutboxRow
+  siem_cursors: SiemCursorRow
 }
 
 export type Engine = 'sqlite' | 'postgres'

@@ -12,6 +12,7 @@ import type {
   IdentityRepository,
   NonceRepository,
   OutboxRepository,
+  SiemCursorRepository,
   ProvisioningRepository,
   Repositories,
   ReportRepository,
@@ -56,6 +57,7 @@ export class KyselyStore implements Store {
   readonly workloadExchanges: WorkloadExchangeRepository
   readonly outbox: OutboxRepository
   readonly reports: ReportRepository
+  readonly siemCursors: SiemCursorRepository
 
   readonly #db: Kysely<Database>
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
@@ -95,6 +97,7 @@ export class KyselyStore implements Store {
     this.workloadExchanges = repos.workloadExchanges
     this.outbox = repos.outbox
     this.reports = repos.reports
+    this.siemCursors = repos.siemCursors
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -17,6 +17,7 @@ import { provisioningRepository } from './provisioning-repository.js'
 import { workloadExchangeRepository } from './workload-exchange-repository.js'
 import { outboxRepository } from './outbox-repository.js'
 import { reportRepository } from './report-repository.js'
+import { siemCursorRepository } from './siem-cursor-repository.js'
 
 /** Every repository bound to one scope, each reporting failures as the product's errors. */
 export function repositoriesFor(scope: Scope): Repositories {
@@ -37,5 +38,6 @@ export function repositoriesFor(scope: Scope): Repositories {
     workloadExchanges: withStoreErrors(workloadExchangeRepository(scope)),
     outbox: withStoreErrors(outboxRepository(scope)),
     reports: withStoreErrors(reportRepository(scope)),
+    siemCursors: withStoreErrors(siemCursorRepository(scope)),
   }
 }

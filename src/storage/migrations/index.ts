@@ -5,6 +5,7 @@ import { reconciliation } from './0002-reconciliation.js'
 import { governance } from './0003-governance.js'
 import { integrations } from './0004-integrations.js'
 import { outbox } from './0005-outbox.js'
+import { siemCursors } from './0006-siem-cursors.js'
 import { reportIndexes } from './0007-report-indexes.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0003-governance', governance],
   ['0004-integrations', integrations],
   ['0005-outbox', outbox],
+  ['0006-siem-cursors', siemCursors],
   ['0007-report-indexes', reportIndexes],
 ]
 

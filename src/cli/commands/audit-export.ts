@@ -1,0 +1,141 @@
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import type { Command } from 'commander'
+import { auditCsvHeader, auditCsvRow } from '../../audit/audit-csv.js'
+import { toOcsf, type RequestFacts } from '../../audit/ocsf.js'
+import type { AuditEvent } from '../../domain/audit-event.js'
+import { AppError } from '../../domain/errors.js'
+import { PACKAGE_VERSION } from '../../main/version.js'
+import type { HourglassClient } from '../client.js'
+import { contextOf } from '../context.js'
+import { progress } from '../progress.js'
+
+const PAGE = 2000
+const FORMATS = ['jsonl', 'csv', 'ocsf'] as const
+type ExportFormat = (typeof FORMATS)[number]
+/** Requests remembered for OCSF subjects; bounded so a long export keeps bounded memory. */
+const FACTS_CACHE = 10_000
+
+interface ExportOptions {
+  format: string
+  out?: string
+  fromSeq?: string
+  toSeq?: string
+  after?: string
+}
+
+/**
+ * Pages of events with from ≤ seq ≤ to, in sequence order; without `to`, up to the head as it
+ * stands when the last page is read (events appended during the export are included). One page
+ * is in memory at a time: the caller writes it out before the next is asked for.
+ */
+export async function* auditPages(
+  client: HourglassClient,
+  fromSeq: number,
+  toSeq = Number.POSITIVE_INFINITY,
+): AsyncGenerator<AuditEvent[]> {
+  let cursor = fromSeq - 1
+  while (cursor < toSeq) {
+    const limit = Math.min(PAGE, toSeq - cursor)
+    const page = await client.get<{ items: Array<AuditEvent & { at: string }>; head: { seq: number } }>(
+      '/v1/audit/events',
+      { after: cursor, limit },
+    )
+    const items = page.items.filter((e) => e.seq <= toSeq).map((e) => ({ ...e, at: new Date(e.at) }))
+    if (items.length === 0) return
+    yield items
+    cursor = items[items.length - 1]?.seq ?? toSeq
+    if (cursor >= page.head.seq) return
+  }
+}
+
+export function registerAuditExport(audit: Command): void {
+  audit
+    .command('export')
+    .description('write audit events in sequence order as JSONL, CSV or OCSF (JSONL); see docs/siem.md')
+    .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'jsonl')
+    .option('-o, --out <file>', 'file to write (default: stdout)')
+    .option('--from-seq <seq>', 'first sequence number to export (default: 1)')
+    .option('--to-seq <seq>', 'last sequence number to export (default: the head)')
+    .option('--after <seq>', 'start after this sequence number (same as --from-seq seq+1)')
+    .action(async (o: ExportOptions, cmd: Command) => {
+      const { client } = contextOf(cmd)
+      const format = parseFormat(o.format)
+      const head = (await client.get<{ head: { seq: number } }>('/v1/audit/events', { after: 0, limit: 1 })).head.seq
+      const fromSeq = o.fromSeq !== undefined ? seqOption('--from-seq', o.fromSeq) : seqOption('--after', o.after ?? '0') + 1
+      const toSeq = o.toSeq !== undefined ? seqOption('--to-seq', o.toSeq) : undefined
+      const file = o.out ? createWriteStream(o.out, { mode: 0o600 }) : null
+      const sink: NodeJS.WritableStream = file ?? process.stdout
+      const write = async (text: string) => {
+        // Respect backpressure, so a slow disk or pipe never makes the export hold every page.
+        if (!sink.write(text)) await once(sink, 'drain')
+      }
+      const encode = encoderFor(format, client)
+      if (format === 'csv') await write(auditCsvHeader())
+      const bar = progress(`exporting ${format}`, Math.max(0, Math.min(toSeq ?? head, head) - fromSeq + 1))
+      for await (const page of auditPages(client, Math.max(1, fromSeq), toSeq)) {
+        let chunk = ''
+        for (const e of page) chunk += await encode(e)
+        await write(chunk)
+        bar.tick(page.length)
+      }
+      bar.done()
+      if (file) await new Promise<void>((resolve) => file.end(resolve))
+    })
+}
+
+function encoderFor(format: ExportFormat, client: HourglassClient): (e: AuditEvent) => Promise<string> {
+  switch (format) {
+    case 'jsonl':
+      return (e) => Promise.resolve(JSON.stringify(e) + '\n')
+    case 'csv':
+      return (e) => Promise.resolve(auditCsvRow(e))
+    case 'ocsf': {
+      const facts = requestFactsFromApi(client)
+      const product = { name: 'Hourglass', vendorName: 'Hourglass', version: PACKAGE_VERSION }
+      return async (e) => JSON.stringify(toOcsf(e, product, await facts(e))) + '\n'
+    }
+  }
+}
+
+/**
+ * Subject and entitlement of an event's request: remembered from the request's own events as
+ * they stream past, else asked of the API once. Bounded, oldest forgotten first.
+ */
+function requestFactsFromApi(client: HourglassClient): (e: AuditEvent) => Promise<RequestFacts | null> {
+  const known = new Map<string, RequestFacts | null>()
+  const remember = (id: string, facts: RequestFacts | null) => {
+    if (known.size >= FACTS_CACHE) known.delete(known.keys().next().value as string)
+    known.set(id, facts)
+  }
+  return async (e) => {
+    if (e.requestId === null) return null
+    const subjectId = e.data.subjectId
+    const entitlementId = e.data.entitlementId
+    if (typeof subjectId === 'string' && typeof entitlementId === 'string') {
+      remember(e.requestId, { subjectId, entitlementId })
+    }
+    if (known.has(e.requestId)) return known.get(e.requestId) ?? null
+    if (!e.type.startsWith('grant.')) return null
+    const request = await client
+      .get<{ subjectId: string; entitlementId: string }>(`/v1/requests/${encodeURIComponent(e.requestId)}`)
+      .catch(() => null)
+    const facts = request ? { subjectId: request.subjectId, entitlementId: request.entitlementId } : null
+    remember(e.requestId, facts)
+    return facts
+  }
+}
+
+function parseFormat(value: string): ExportFormat {
+  const format = FORMATS.find((f) => f === value)
+  if (!format) throw new AppError('input.invalid', `--format must be one of ${FORMATS.join(', ')}`)
+  return format
+}
+
+function seqOption(name: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new AppError('input.invalid', `${name} must be a whole number ≥ 0`)
+  }
+  return n
+}
