@@ -5,7 +5,6 @@ import { AppError } from '../../domain/errors.js'
 import { parseCheckpoint, parseExportedEvent, verifyExport, type VerifyReport } from '../../audit/verify-chain.js'
 import { EXIT_CODES, type HourglassClient } from '../client.js'
 import { contextOf } from '../context.js'
-import { progress } from '../progress.js'
 import { verifyBundleFile } from './verify-bundle-command.js'
 import { registerAuditExport } from './audit-export.js'
 
