@@ -114,11 +114,11 @@ export async function startPostgres(bin: string): Promise<RunningService> {
   }
 }
 
-async function startServer(bin: string, dir: string, data: string): Promise<number> {
+async function startServer(bin: string, dir: string, data: string, fixedPort?: number): Promise<number> {
   let lastError: unknown
   // The free port can be taken between choosing it and binding it: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort()
+    const port = fixedPort ?? (await freePort())
     const options = [
       ...['-c listen_addresses=127.0.0.1', `-p ${port}`, `-k ${dir}`, '-c max_connections=200'],
       ...['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'],
@@ -133,6 +133,38 @@ async function startServer(bin: string, dir: string, data: string): Promise<numb
   }
   const log = await readFile(join(dir, 'server.log'), 'utf8').catch(() => '')
   throw new Error(`PostgreSQL did not start:\n${log.slice(-2000)}`, { cause: lastError })
+}
+
+/** A throwaway cluster a test can stop and start again on the same port (database outages). */
+export interface RestartablePostgres extends RunningService {
+  /** Fast shutdown: sessions are cut, new connections are refused. */
+  halt(): Promise<void>
+  /** Starts the same cluster again on the same port. */
+  resume(): Promise<void>
+}
+
+export async function startRestartablePostgres(bin: string): Promise<RestartablePostgres> {
+  const running = await startPostgres(bin)
+  const port = Number(new URL(running.url).port)
+  const data = await dataDirOf(running.url)
+  const dir = join(data, '..')
+  return {
+    ...running,
+    halt: () => serverTool(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']),
+    resume: async () => {
+      await startServer(bin, dir, data, port)
+    },
+  }
+}
+
+async function dataDirOf(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query<{ data_directory: string }>('show data_directory')).rows[0]!.data_directory
+  } finally {
+    await client.end()
+  }
 }
 
 async function stopPostgres(bin: string, dir: string, data: string): Promise<void> {
