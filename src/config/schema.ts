@@ -84,6 +84,12 @@ export const configSchema = z
         /** Scheduled reconciliation of every target; 0 turns it off. */
         reconcileIntervalMs: z.number().int().min(0).default(300_000),
       })
+      // A lease that ends before the connector call can time out lets this process's next sweep
+      // take over its own slow issuance and revoke it as cancelled: refuse that configuration.
+      .refine((l) => l.leaseMs > l.connectorTimeoutMs, {
+        message: 'leaseMs must be greater than connectorTimeoutMs',
+        path: ['leaseMs'],
+      })
       .prefault({}),
     /** Break-glass, extensions, exceptions and context changes (docs/governance.md). */
     governance: z
