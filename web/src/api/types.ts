@@ -9,6 +9,7 @@ import type {
 } from '../../../src/cli/api-types.js'
 import type { AuditCheckpoint, AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Tally } from '../../../src/domain/review.js'
+import type { EvidenceBundle } from '../../../src/domain/evidence.js'
 import type { ErrorBody } from '../../../src/http/error-response.js'
 import type { Finding } from '../../../src/domain/finding.js'
 import type {
@@ -79,19 +80,5 @@ export interface PostUseReviewResult {
 
 export type { GovernanceReport } from '../../../src/domain/governance-report.js'
 
-/**
- * The part of an evidence bundle (`GET /v1/requests/{id}/evidence`) the UI reads. The bundle's
- * type is being written on another branch; switch to it when merged. Everything else in the
- * bundle is kept as is for the download.
- */
-export interface EvidenceBundleJson {
-  format: string
-  generatedAt: string
-  requestId: string
-  status: 'checkpointed' | 'not_yet_checkpointed'
-  items: { kind: string; seq: number; hash: string; event?: { type?: string; at?: string; actor?: string } }[]
-  decisions?: { stage: string; seq: number; allowed: boolean | null; policyHash: string | null; reasons: unknown }[]
-  reviews?: { seq: number; reviewerId: string; verdict: string | null; comment: string | null }[]
-  checkpoint?: { seq: number; hash: string } | null
-  publicKey?: { fingerprint: string }
-}
+/** An evidence bundle (`GET /v1/requests/{id}/evidence`) as it arrives: dates become strings. */
+export type EvidenceBundleJson = Jsonify<EvidenceBundle>

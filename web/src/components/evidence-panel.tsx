@@ -31,7 +31,9 @@ export function EvidencePanel({ requestId }: { requestId: string }) {
 function EvidenceView({ bundle }: { bundle: EvidenceBundleJson }) {
   const href = useMemo(
     () =>
-      URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' })),
+      URL.createObjectURL(
+        new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }),
+      ),
     [bundle],
   )
   useEffect(
@@ -71,8 +73,8 @@ function EvidenceView({ bundle }: { bundle: EvidenceBundleJson }) {
               <tr key={i.seq}>
                 <td>{i.seq}</td>
                 <td>{humanize(i.kind)}</td>
-                <td>{i.event?.at ? formatDateTime(i.event.at) : '—'}</td>
-                <td>{i.event?.actor ?? '—'}</td>
+                <td>{formatDateTime(i.event.at)}</td>
+                <td>{i.event.actor}</td>
                 <td>
                   <code className="small">{i.hash.slice(0, 16)}…</code>
                 </td>
@@ -81,14 +83,16 @@ function EvidenceView({ bundle }: { bundle: EvidenceBundleJson }) {
           </tbody>
         </table>
       </div>
-      {bundle.decisions && bundle.decisions.length > 0 && (
+      {bundle.decisions.length > 0 && (
         <>
           <h3 className="subhead">Policy decisions</h3>
           <ul>
             {bundle.decisions.map((d) => (
               <li key={d.seq}>
                 At {d.stage} (seq {d.seq}):{' '}
-                <strong>{d.allowed === null ? 'recorded' : d.allowed ? 'allowed' : 'denied'}</strong>
+                <strong>
+                  {d.allowed === null ? 'recorded' : d.allowed ? 'allowed' : 'denied'}
+                </strong>
                 {d.policyHash && (
                   <>
                     {' '}
@@ -100,7 +104,7 @@ function EvidenceView({ bundle }: { bundle: EvidenceBundleJson }) {
           </ul>
         </>
       )}
-      {bundle.reviews && bundle.reviews.length > 0 && (
+      {bundle.reviews.length > 0 && (
         <>
           <h3 className="subhead">Reviews</h3>
           <ul>
@@ -117,14 +121,8 @@ function EvidenceView({ bundle }: { bundle: EvidenceBundleJson }) {
         <a href={href} download={file}>
           Download the bundle (JSON)
         </a>{' '}
-        and verify it offline: <code>hourglass audit verify --bundle {file}</code>
-        {bundle.publicKey && (
-          <>
-            {' '}
-            (signing key fingerprint <code className="small">{bundle.publicKey.fingerprint}</code>)
-          </>
-        )}
-        .
+        and verify it offline: <code>hourglass audit verify --bundle {file}</code> (signing key
+        fingerprint <code className="small">{bundle.publicKey.fingerprint}</code>) .
       </p>
     </>
   )
