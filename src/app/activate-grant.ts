@@ -1,3 +1,5 @@
+import type { AccessRequest } from '../domain/access-request.js'
+import type { Target } from '../domain/catalog.js'
 import { backoffMs, type Grant } from '../domain/grant.js'
 import { ConnectorError, type IssueResult } from '../connectors/connector.js'
 import type { AppDeps } from './deps.js'
@@ -73,7 +75,8 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
   let result: IssueResult
   deps.faults?.reach('issue.before_target')
   try {
-    const target = await requireTarget(store, claimed.targetId)
+    // The recheck read the target a moment ago; a grant's target is its entitlement's.
+    const target = check.target.id === claimed.targetId ? check.target : await requireTarget(store, claimed.targetId)
     const definition = deps.connectors.definition(target.kind)
     const params = definition.paramsSchema.parse(check.params) as Record<string, unknown>
     const instance = await deps.connectors.instanceFor(target)
@@ -93,7 +96,7 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
     return recordIssueFailure(deps, claimed, error)
   }
   deps.faults?.reach('issue.after_target')
-  return commitActivation(deps, claimed, result, check.expiresAt, check.evidence)
+  return commitActivation(deps, claimed, result, check.expiresAt, check.evidence, check.request)
 }
 
 export interface Recheck {
@@ -101,6 +104,9 @@ export interface Recheck {
   evidence: Record<string, unknown>
   params: Record<string, unknown>
   expiresAt: Date
+  /** What the decision was made on, so the caller does not read them again. */
+  request: AccessRequest
+  target: Target
 }
 
 /**
@@ -111,7 +117,8 @@ export async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Rechec
   const { store } = deps
   const request = await requireRequest(store, grant.requestId)
   const requester = await requireIdentity(store, request.requesterId)
-  const subject = await requireIdentity(store, request.subjectId)
+  // Usually the same person: one read then (identities are not written in between).
+  const subject = request.subjectId === requester.id ? requester : await requireIdentity(store, request.subjectId)
   const entitlement = await requireEntitlement(store, grant.entitlementId)
   const target = await requireTarget(store, entitlement.targetId)
   const now = deps.clock.now()
@@ -137,6 +144,8 @@ export async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Rechec
     evidence: { ...decisionEvidence(decision), identitiesActive },
     params: entitlement.params,
     expiresAt,
+    request,
+    target,
   }
 }
 
@@ -176,6 +185,7 @@ async function commitActivation(
   cap: Date,
   // The issuance-time decision, so evidence shows what allowed the grant at the moment of effect.
   decision: Record<string, unknown>,
+  request: AccessRequest,
 ): Promise<Grant | null> {
   const issuedAt = deps.clock.now()
   const expiresAt = new Date(Math.min(result.expiresAt.getTime(), cap.getTime()))
@@ -183,11 +193,8 @@ async function commitActivation(
     JSON.stringify({ credential: result.credential.reveal(), instructions: result.instructions ?? null }),
   )
   const outcome = await deps.store.transaction(async (tx) => {
-    const current = await tx.grants.get(claimed.id)
-    if (!current || current.version !== claimed.version) {
-      return { kind: 'lost', current } as const
-    }
-    const next = await casGrant(tx, current, {
+    // Compare-and-swap on the claimed version: the row is read only when the swap loses.
+    const next = await casGrant(tx, claimed, {
       state: 'active',
       handle: result.handle,
       credentialCiphertext: sealed,
@@ -198,7 +205,7 @@ async function commitActivation(
       lastError: null,
       nextAttemptAt: null,
     })
-    if (!next) return { kind: 'lost', current } as const
+    if (!next) return { kind: 'lost', current: await tx.grants.get(claimed.id) } as const
     await recordAudit(tx, deps, {
       type: 'grant.activated',
       actor: `system:${deps.settings.workerId}`,
@@ -213,7 +220,7 @@ async function commitActivation(
     deps.faults?.reach('issue.after_commit')
     deps.log.info({ grantId: claimed.id, expiresAt }, 'grant active')
     deps.signals.grantActivated(outcome.grant)
-    await supersedeExtendedGrant(deps, outcome.grant)
+    await supersedeExtendedGrant(deps, outcome.grant, request)
     return outcome.grant
   }
   return handOverAfterLostCommit(deps, claimed, result, outcome.current)

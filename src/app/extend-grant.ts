@@ -99,9 +99,11 @@ async function chainDuration(deps: AppDeps, request: AccessRequest): Promise<num
 export async function supersedeExtendedGrant(
   deps: AppDeps,
   grant: Pick<Grant, 'id' | 'requestId'>,
+  /** The grant's request when the caller already holds it (what it extends never changes). */
+  known?: AccessRequest,
 ): Promise<void> {
   try {
-    const request = await deps.store.requests.get(grant.requestId)
+    const request = known?.id === grant.requestId ? known : await deps.store.requests.get(grant.requestId)
     if (!request || request.extendsGrantId === null) return
     const ended = await endGrant(
       deps,

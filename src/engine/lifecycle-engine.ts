@@ -28,6 +28,7 @@ export class LifecycleEngine {
   readonly #queued = new Set<string>()
   #jobs = new JobQueue()
   #running = 0
+  #drainPending = false
   #idle: Array<() => void> = []
   #timer: NodeJS.Timeout | null = null
   #timerAt = Infinity
@@ -210,11 +211,23 @@ export class LifecycleEngine {
           // On SQLite every await of a job resolves at once, so draining here directly would run
           // the whole backlog as one microtask chain: no timer, no HTTP request, not even
           // /readyz, would run until it ended. The next job waits for the event loop's turn.
-          setImmediate(() => {
-            this.#drain()
-          })
+          this.#drainSoon()
         })
     }
+  }
+
+  /**
+   * At most one drain waits for the event loop. One per finished job multiplied: each of the
+   * `concurrency` immediates refilled all the slots, so the next turn held `concurrency`² jobs,
+   * the one after that its cube, and a revocation window ran as one check phase of many seconds.
+   */
+  #drainSoon(): void {
+    if (this.#drainPending) return
+    this.#drainPending = true
+    setImmediate(() => {
+      this.#drainPending = false
+      this.#drain()
+    })
   }
 }
 

@@ -103,6 +103,33 @@ export function describeAuditContract(ctx: StoreContext): void {
       await expectChainIntact(other)
     })
 
+    it('several appends in one transaction chain onto each other, also between other writers', async () => {
+      const other = ctx.store().engine === 'postgres' ? await ctx.open() : ctx.store()
+      const head = await ctx.store().audit.head()
+      const stores = [ctx.store(), other]
+      // On SQLite the two "stores" are one, so the transactions run one after another.
+      const batches = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          stores[i % 2]!.transaction(async (tx) => [
+            await tx.audit.append(anEvent(i)),
+            await tx.audit.append(anEvent(i + 1)),
+            await tx.audit.append(anEvent(i + 2)),
+          ]),
+        ),
+      )
+      for (const [a, b, c] of batches) {
+        expect([b!.seq, c!.seq]).toEqual([a!.seq + 1, a!.seq + 2])
+        expect([b!.prevHash, c!.prevHash]).toEqual([a!.hash, b!.hash])
+      }
+      const seqs = batches.flat().map((e) => e.seq).sort((x, y) => x - y)
+      expect(seqs).toEqual(Array.from({ length: 24 }, (_, i) => head.seq + 1 + i))
+      // Outside a transaction the next append reads the head again, whoever moved it.
+      const outside = await other.audit.append(anEvent(99))
+      const next = await ctx.store().audit.append(anEvent(100))
+      expect(next.prevHash).toBe(outside.hash)
+      await expectChainIntact(ctx.store())
+    })
+
     it('the database refuses UPDATE and DELETE on audit events, checkpoints and the head', async () => {
       const event = await ctx.store().audit.append(anEvent(9))
       await ctx.store().audit.insertCheckpoint({

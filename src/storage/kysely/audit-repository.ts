@@ -32,18 +32,23 @@ function toCheckpoint(row: AuditCheckpointRow): AuditCheckpoint {
 }
 
 export function auditRepository(scope: Scope): AuditRepository {
+  // The head this transaction itself moved the chain to: its lock (FOR UPDATE, or SQLite's write
+  // lock) keeps every other appender out until commit, so the next append in it need not read it.
+  let ownHead: { seq: number; hash: string } | null = null
   return {
     async append(input) {
       try {
         return await scope.atomic(async (db) => {
           // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
           // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
-          const head = await db
-            .selectFrom('audit_head')
-            .select(['seq', 'hash'])
-            .where('id', '=', 1)
-            .$if(scope.engine === 'postgres', (q) => q.forUpdate())
-            .executeTakeFirstOrThrow()
+          const head =
+            ownHead ??
+            (await db
+              .selectFrom('audit_head')
+              .select(['seq', 'hash'])
+              .where('id', '=', 1)
+              .$if(scope.engine === 'postgres', (q) => q.forUpdate())
+              .executeTakeFirstOrThrow())
           // Stored as the canonical text the hash covers, so a later read re-hashes identically.
           const data = canonicalJson(input.data)
           const unhashed: Omit<AuditEvent, 'hash'> = {
@@ -80,6 +85,7 @@ export function auditRepository(scope: Scope): AuditRepository {
             .where('seq', '=', head.seq)
             .executeTakeFirst()
           if (!changedOne(moved)) throw new Error('the audit head moved during the append')
+          if (scope.transactional === true) ownHead = { seq: event.seq, hash: event.hash }
           return event
         })
       } catch (error) {

@@ -105,7 +105,7 @@ export class KyselyStore implements Store {
     const state: OpenTransaction = { open: true }
     try {
       return await this.#db.transaction().execute((trx) => {
-        const scope: Scope = { engine: this.engine, db: trx, atomic: (inner) => inner(trx) }
+        const scope: Scope = { engine: this.engine, db: trx, atomic: (inner) => inner(trx), transactional: true }
         return this.#inTransaction.run(state, () => fn(repositoriesFor(scope)))
       })
     } catch (error) {

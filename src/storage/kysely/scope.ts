@@ -10,4 +10,9 @@ export interface Scope {
    * otherwise in a transaction of its own, so a repository call is never half-applied.
    */
   atomic<T>(fn: (db: Executor) => Promise<T>): Promise<T>
+  /**
+   * True inside one open transaction: what it wrote cannot change under it until commit (its
+   * locks hold other writers off), so a repository may remember it for the transaction's length.
+   */
+  readonly transactional?: boolean
 }
