@@ -103,6 +103,11 @@ export function RequestCard({
           </button>
         </div>
       )}
+      {cancel.result && (
+        <p role="status" data-testid="cancel-outcome">
+          Cancelled: the server now records this request as <code>{cancel.result.state}</code>.
+        </p>
+      )}
       {cancel.error && <ErrorNotice error={cancel.error} title="Could not cancel" />}
       <p className="small">
         <Link href={auditPath({ requestId: r.id })}>Audit trail of this request</Link>
