@@ -95,7 +95,10 @@ export function RequestCard({
             disabled={cancel.busy}
             onClick={() =>
               void cancel.run(r.id).then((ok) => {
-                if (ok) onChanged()
+                if (!ok) return
+                // The card's own detail polls slowly; refresh it now so the state matches the notice.
+                detail.reload()
+                onChanged()
               })
             }
           >
