@@ -61,12 +61,24 @@ export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })
 
-export const auditQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(5000).default(1000),
-  requestId: idParam.optional(),
-  grantId: idParam.optional(),
-})
+// Audit actors are identity ids or `system:<worker>` / `admin:<id>`, hence the colon.
+const auditActor = z.string().regex(/^[a-z0-9][a-z0-9._@:-]{0,199}$/, 'is not a valid actor')
+
+export const auditQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(5000).default(1000),
+    requestId: idParam.optional(),
+    grantId: idParam.optional(),
+    actor: auditActor.optional(),
+    // Inclusive from, exclusive to, so adjacent windows never count an event twice.
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: 'from must be before to',
+    path: ['from'],
+  })
 
 export const createIdentityBody = z
   .object({

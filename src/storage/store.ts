@@ -151,6 +151,11 @@ export interface AuditRepository {
     limit: number
     requestId?: string
     grantId?: string
+    actor?: string
+    /** Inclusive lower bound on `at`. */
+    from?: Date
+    /** Exclusive upper bound on `at`. */
+    to?: Date
   }): Promise<AuditEvent[]>
   insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void>
   listCheckpoints(): Promise<AuditCheckpoint[]>

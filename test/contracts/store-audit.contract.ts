@@ -78,6 +78,45 @@ export function describeAuditContract(ctx: StoreContext): void {
       expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 2 })).toEqual([a, b])
     })
 
+    it('filters by actor and by a half-open time window [from, to)', async () => {
+      const head = await ctx.store().audit.head()
+      const actor = uniqueId('human:auditee')
+      const base = {
+        id: '',
+        type: 'grant.revoked' as const,
+        requestId: null,
+        grantId: null,
+        data: {},
+      }
+      const at = (minutes: number) => after(10 * 24 * 60 * MINUTE + minutes * MINUTE)
+      const early = await ctx
+        .store()
+        .audit.append({ ...base, id: uniqueId('evt'), at: at(0), actor })
+      const other = await ctx.store().audit.append({
+        ...base,
+        id: uniqueId('evt'),
+        at: at(5),
+        actor: uniqueId('human:bystander'),
+      })
+      const late = await ctx
+        .store()
+        .audit.append({ ...base, id: uniqueId('evt'), at: at(10), actor })
+      const afterSeq = head.seq
+      expect(await ctx.store().audit.list({ afterSeq, actor, limit: 10 })).toEqual([early, late])
+      expect(
+        await ctx.store().audit.list({ afterSeq, from: at(5), to: at(10), limit: 10 }),
+      ).toEqual([other])
+      expect(await ctx.store().audit.list({ afterSeq, from: at(5), limit: 10 })).toEqual([
+        other,
+        late,
+      ])
+      expect(await ctx.store().audit.list({ afterSeq, to: at(5), limit: 10 })).toEqual([early])
+      expect(await ctx.store().audit.list({ afterSeq, actor, from: at(1), limit: 10 })).toEqual([
+        late,
+      ])
+      expect(await ctx.store().audit.list({ afterSeq, actor, to: at(0), limit: 10 })).toEqual([])
+    })
+
     it('twenty concurrent appending transactions from two stores leave a gapless chain', async ({
       skip,
     }) => {

@@ -15,6 +15,9 @@ export const auditRoutes = [
         limit: query.limit,
         ...(query.requestId ? { requestId: query.requestId } : {}),
         ...(query.grantId ? { grantId: query.grantId } : {}),
+        ...(query.actor ? { actor: query.actor } : {}),
+        ...(query.from ? { from: new Date(query.from) } : {}),
+        ...(query.to ? { to: new Date(query.to) } : {}),
       })
       const head = await deps.store.audit.head()
       return { items, head }

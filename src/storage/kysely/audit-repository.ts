@@ -109,6 +109,11 @@ export function auditRepository(scope: Scope): AuditRepository {
       if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq)
       if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId)
       if (filter.grantId !== undefined) query = query.where('grant_id', '=', filter.grantId)
+      // No index on actor or on `at` alone (0007 has (type, at)): these filters ride the seq
+      // order and the limit, which is fine for an explorer page; add indexes if exports need them.
+      if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
+      if (filter.from !== undefined) query = query.where('at', '>=', toMs(filter.from))
+      if (filter.to !== undefined) query = query.where('at', '<', toMs(filter.to))
       return (await query.execute()).map(toEvent)
     },
 

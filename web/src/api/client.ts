@@ -48,6 +48,11 @@ export interface AuditQuery {
   limit?: number
   requestId?: string
   grantId?: string
+  actor?: string
+  /** ISO instant, inclusive. */
+  from?: string
+  /** ISO instant, exclusive. */
+  to?: string
 }
 
 export interface BreakGlassInput {
@@ -133,6 +138,12 @@ export class ApiClient {
 
   evidence = (requestId: string) =>
     this.#get<EvidenceBundleJson>(`/v1/requests/${encodeURIComponent(requestId)}/evidence`)
+  /** A new request linked to the grant; it goes through review like any other. */
+  extendGrant = (id: string, input: { duration: string; justification: string }) =>
+    this.#post<{ request: RequestJson; grant: GrantJson | null }>(
+      `/v1/grants/${encodeURIComponent(id)}/extend`,
+      input,
+    )
 
   auditEvents = (query: AuditQuery) => this.#get<AuditPage>('/v1/audit/events', { ...query })
   auditCheckpoints = () => this.#get<Items<AuditCheckpointJson>>('/v1/audit/checkpoints')

@@ -3,6 +3,7 @@ import type { GrantJson } from '../api/types'
 import { useAction } from '../hooks/use-action'
 import { useSession } from '../hooks/use-session'
 import { ErrorNotice } from './error-notice'
+import { ExtendGrantForm } from './extend-grant-form'
 
 /** Complete (the holder is done) and Revoke (take it away now, after a confirmation). */
 export function GrantActions({ grant, onChanged }: { grant: GrantJson; onChanged: () => void }) {
@@ -65,6 +66,7 @@ export function GrantActions({ grant, onChanged }: { grant: GrantJson; onChanged
       </div>
       {complete.error && <ErrorNotice error={complete.error} title="Could not complete" />}
       {revoke.error && <ErrorNotice error={revoke.error} title="Could not revoke" />}
+      {grant.state === 'active' && <ExtendGrantForm grant={grant} onChanged={onChanged} />}
     </div>
   )
 }

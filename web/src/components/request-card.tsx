@@ -95,13 +95,21 @@ export function RequestCard({
             disabled={cancel.busy}
             onClick={() =>
               void cancel.run(r.id).then((ok) => {
-                if (ok) onChanged()
+                if (!ok) return
+                // The card's own detail polls slowly; refresh it now so the state matches the notice.
+                detail.reload()
+                onChanged()
               })
             }
           >
             Cancel request
           </button>
         </div>
+      )}
+      {cancel.result && (
+        <p role="status" data-testid="cancel-outcome">
+          Cancelled: the server now records this request as <code>{cancel.result.state}</code>.
+        </p>
       )}
       {cancel.error && <ErrorNotice error={cancel.error} title="Could not cancel" />}
       <p className="small">

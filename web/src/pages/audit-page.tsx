@@ -17,6 +17,9 @@ function readFilter(search: URLSearchParams): AuditFilter {
     requestId: search.get('requestId') ?? '',
     grantId: search.get('grantId') ?? '',
     after: Number.isSafeInteger(after) && after > 0 ? after : 0,
+    actor: search.get('actor') ?? '',
+    from: search.get('from') ?? '',
+    to: search.get('to') ?? '',
   }
 }
 
@@ -24,6 +27,9 @@ function toUrl(f: AuditFilter): string {
   const qs = new URLSearchParams()
   if (f.requestId) qs.set('requestId', f.requestId)
   if (f.grantId) qs.set('grantId', f.grantId)
+  if (f.actor) qs.set('actor', f.actor)
+  if (f.from) qs.set('from', f.from)
+  if (f.to) qs.set('to', f.to)
   if (f.after > 0) qs.set('after', String(f.after))
   const s = qs.toString()
   return s ? `/audit?${s}` : '/audit'
@@ -39,6 +45,9 @@ export function AuditPage({ search }: { search: URLSearchParams }) {
       limit: PAGE_SIZE,
       ...(filter.requestId ? { requestId: filter.requestId } : {}),
       ...(filter.grantId ? { grantId: filter.grantId } : {}),
+      ...(filter.actor ? { actor: filter.actor } : {}),
+      ...(filter.from ? { from: filter.from } : {}),
+      ...(filter.to ? { to: filter.to } : {}),
     }),
   )
   const items = page.data?.items ?? []
@@ -73,7 +82,12 @@ export function AuditPage({ search }: { search: URLSearchParams }) {
           <AuditTable
             events={items}
             onFilter={(f) => {
-              apply({ requestId: f.requestId ?? '', grantId: f.grantId ?? '', after: 0 })
+              apply({
+                ...filter,
+                requestId: f.requestId ?? '',
+                grantId: f.grantId ?? '',
+                after: 0,
+              })
             }}
           />
         </>
