@@ -31,7 +31,7 @@ async function previewThenSubmit(who: string, body: Record<string, unknown>) {
 }
 
 describe('POST /v1/requests/preview agrees with POST /v1/requests', () => {
-  it('low risk: auto-approved, no reviewers, the asked duration', async () => {
+  it('low risk: auto-approved for the asked duration', async () => {
     const body = { entitlementId: 'orders-read', justification: WHY, duration: '30m' }
     const { preview, submit } = await previewThenSubmit('alice', body)
     expect(preview.status).toBe(200)
@@ -120,6 +120,22 @@ describe('POST /v1/requests/preview agrees with POST /v1/requests', () => {
       expect(preview.body.error.details).toEqual(submit.body.error.details)
       expect(preview.body.error.details).toMatchObject({ source, maxSeconds: max })
     }
+  })
+
+  it('an exception that applies shows its effect and is not spent by looking', async () => {
+    const exc = await world.as('olivia').post('/v1/exceptions', {
+      scope: { identityId: 'alice', entitlementId: 'orders-write' },
+      reason: 'Alice runs the spring migration clean-up every day this week',
+      for: '7d',
+    })
+    expect(exc.status).toBe(201)
+    const body = { entitlementId: 'orders-write', justification: WHY, duration: '1h' }
+    const { preview, submit } = await previewThenSubmit('alice', body)
+    expect(preview.body).toMatchObject({ allowed: true, autoApproved: true })
+    expect(preview.body.determiningPolicies).toEqual(['request-medium-exception'])
+    expect(submit.body.request.state).toBe('approved')
+    // Only the submit counted a use; the preview before it did not.
+    expect((await world.as('olivia').get(`/v1/exceptions/${exc.body.id}`)).body.uses).toBe(1)
   })
 
   it('refused input gets the same codes as submit and writes nothing', async () => {
