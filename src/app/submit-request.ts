@@ -7,13 +7,13 @@ import type { Entitlement } from '../domain/catalog.js'
 import { AppError } from '../domain/errors.js'
 import { targetNameFor, type Grant } from '../domain/grant.js'
 import type { Identity } from '../domain/identity.js'
-import { combineObligations, effectiveApprovals, type Obligations } from '../domain/obligations.js'
+import type { Obligations } from '../domain/obligations.js'
 import type { Decision } from '../policy/policy-engine.js'
 import type { Repositories } from '../storage/store.js'
-import { assertCooledDown } from './cooldown.js'
-import { decideWithExceptions, recordExceptionUses } from './decide-with-exceptions.js'
+import { recordExceptionUses } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
-import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireTarget } from './load.js'
+import { recordAudit } from './load.js'
+import { decideRequest } from './request-decision.js'
 
 export interface SubmitRequestInput {
   entitlementId: string
@@ -41,42 +41,20 @@ export async function submitRequest(
   requester: Identity,
   input: SubmitRequestInput,
 ): Promise<SubmitRequestResult> {
-  const { store, clock } = deps
-  const entitlement = await requireEntitlement(store, input.entitlementId)
-  const target = await requireTarget(store, entitlement.targetId)
-  const subject = await resolveSubject(store, requester, input.subjectId)
-  assertSubjectAllowed(entitlement, subject)
-  const durationSeconds = input.durationSeconds ?? entitlement.defaultDurationSeconds
-  if (durationSeconds > entitlement.maxDurationSeconds) {
-    throw windowError(durationSeconds, entitlement.maxDurationSeconds, 'catalog')
-  }
-  const ticketRef = input.ticketRef ?? null
-  const revocationCondition = input.revocationCondition ?? 'expiry'
-  if (revocationCondition === 'ticket_closed' && ticketRef === null) {
-    throw new AppError(
-      'request.ticket_required',
-      'A grant that ends when its ticket closes needs a ticket reference',
-    )
-  }
-  await assertCooledDown(deps, requester.id, entitlement.id)
-  const now = clock.now()
-  const outcome = await decideWithExceptions(deps, {
-    action: 'request',
-    principal: requester,
+  const { store } = deps
+  const {
     entitlement,
     target,
     subject,
-    context: decisionContext({ durationSeconds, ticketRef }, now),
-  })
-  // An extension is reviewed under the rules of what it extends: never fewer approvals (T05).
-  const floor = input.obligationFloor
-  const decision: Decision = floor
-    ? {
-        ...outcome.decision,
-        obligations: combineObligations([outcome.decision.obligations, floor]),
-      }
-    : outcome.decision
-  if (decision.allowed) assertObligationsMet(decision.obligations, durationSeconds, ticketRef)
+    durationSeconds,
+    ticketRef,
+    revocationCondition,
+    now,
+    outcome,
+    decision,
+    autoApproved,
+    eligibleReviewers,
+  } = await decideRequest(deps, requester, input)
 
   const id = deps.ids.newId('req')
   const fields = {
@@ -93,15 +71,12 @@ export async function submitRequest(
     incidentRef: null,
     extendsGrantId: input.extendsGrantId ?? null,
   }
-  const autoApproved = decision.allowed && effectiveApprovals(decision.obligations) === 0
   const request: AccessRequest = {
     ...fields,
     state: decision.allowed ? (autoApproved ? 'approved' : 'pending') : 'denied',
     digest: requestDigest(fields),
     obligations: decision.obligations,
-    eligibleReviewers: decision.allowed
-      ? await nameReviewers(store, entitlement, decision.obligations, requester, subject)
-      : [],
+    eligibleReviewers,
     policyHash: decision.policyHash,
     reviewDeadline: new Date(now.getTime() + deps.settings.reviewTtlSeconds * 1000),
     decidedAt: decision.allowed && !autoApproved ? null : now,
@@ -149,74 +124,6 @@ export async function submitRequest(
     })
   }
   return { request, grant, decision }
-}
-
-async function resolveSubject(
-  repos: Repositories,
-  requester: Identity,
-  subjectId: string | undefined,
-): Promise<Identity> {
-  if (subjectId === undefined || subjectId === requester.id) return requester
-  const subject = await requireIdentity(repos, subjectId)
-  if (subject.kind === 'human' || subject.ownerId !== requester.id) {
-    throw new AppError(
-      'request.subject_not_allowed',
-      'The subject must be yourself or a non-human identity you own',
-    )
-  }
-  return subject
-}
-
-function assertSubjectAllowed(entitlement: Entitlement, subject: Identity): void {
-  if (subject.kind !== 'human' && (subject.ownerId === null || !subject.purpose)) {
-    throw new AppError(
-      'identity.owner_required',
-      'A non-human identity needs a human owner and a purpose before it can hold access',
-    )
-  }
-  if (!entitlement.subjectKinds.includes(subject.kind)) {
-    throw new AppError(
-      'request.subject_not_allowed',
-      `Entitlement ${entitlement.id} cannot be granted to a ${subject.kind}`,
-    )
-  }
-}
-
-function assertObligationsMet(o: Obligations, durationSeconds: number, ticket: string | null): void {
-  if (o.maxDurationSeconds !== null && durationSeconds > o.maxDurationSeconds) {
-    throw windowError(durationSeconds, o.maxDurationSeconds, 'policy')
-  }
-  if (o.ticketRequired && ticket === null) {
-    throw new AppError('request.ticket_required', 'Policy requires a ticket reference for this entitlement')
-  }
-}
-
-function windowError(asked: number, max: number, source: 'catalog' | 'policy'): AppError {
-  return new AppError(
-    'grant.window_exceeds_policy',
-    `Requested duration ${asked}s exceeds the ${source} maximum of ${max}s`,
-    { details: { requestedSeconds: asked, maxSeconds: max, source } },
-  )
-}
-
-/**
- * Reviewers named in advance: the owners and the members of groups the obligations name,
- * snapshotted now so a later catalog or group edit cannot add a friendly approver (T04).
- */
-async function nameReviewers(
-  repos: Repositories,
-  entitlement: Entitlement,
-  obligations: Obligations,
-  requester: Identity,
-  subject: Identity,
-): Promise<string[]> {
-  const members = await repos.identities.listActiveHumansInGroups(obligations.approverGroups)
-  const excluded = new Set([requester.id, subject.id, subject.ownerId])
-  const named = new Set<string>()
-  for (const id of [...entitlement.owners, ...members.map((m) => m.id)]) {
-    if (!excluded.has(id)) named.add(id)
-  }
-  return [...named].sort()
 }
 
 export function decisionEvidence(decision: Decision): Record<string, unknown> {

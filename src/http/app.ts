@@ -29,6 +29,7 @@ import { scimRoutes } from './routes/scim.js'
 import { ticketRoutes } from './routes/tickets.js'
 import { authConfigRoutes } from './routes/auth-config.js'
 import { reportRoutes } from './routes/reports.js'
+import { requestPreviewRoutes } from './routes/request-preview.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -51,6 +52,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...exchangeRoutes,
   ...evidenceRoutes,
   ...authConfigRoutes,
+  ...requestPreviewRoutes,
 ] as AnyRoute[]
 
 type Env = { Variables: { requestId: string; route?: string } }

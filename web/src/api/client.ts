@@ -20,6 +20,7 @@ import type {
   Me,
   RequestDetail,
   RequestJson,
+  RequestPreviewJson,
   ReviewResult,
   RevocationCondition,
   SubmitResult,
@@ -93,6 +94,8 @@ export class ApiClient {
   reviewInbox = () => this.#get<Items<RequestJson>>('/v1/requests', { scope: 'review' })
   request = (id: string) => this.#get<RequestDetail>(`/v1/requests/${encodeURIComponent(id)}`)
   submitRequest = (input: SubmitRequestInput) => this.#post<SubmitResult>('/v1/requests', input)
+  previewRequest = (input: SubmitRequestInput) =>
+    this.#post<RequestPreviewJson>('/v1/requests/preview', input)
   cancelRequest = (id: string) =>
     this.#post<RequestJson>(`/v1/requests/${encodeURIComponent(id)}/cancel`)
   review = (id: string, input: ReviewInput) =>

@@ -10,6 +10,7 @@ import type {
 import type { AuditCheckpoint, AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Tally } from '../../../src/domain/review.js'
 import type { EvidenceBundle } from '../../../src/domain/evidence.js'
+import type { RequestPreview } from '../../../src/app/preview-request.js'
 import type { ErrorBody } from '../../../src/http/error-response.js'
 import type { Finding } from '../../../src/domain/finding.js'
 import type {
@@ -82,3 +83,6 @@ export type { GovernanceReport } from '../../../src/domain/governance-report.js'
 
 /** An evidence bundle (`GET /v1/requests/{id}/evidence`) as it arrives: dates become strings. */
 export type EvidenceBundleJson = Jsonify<EvidenceBundle>
+
+/** The server's dry-run decision for a request that has not been submitted. */
+export type RequestPreviewJson = Jsonify<RequestPreview>

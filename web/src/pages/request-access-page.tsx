@@ -1,13 +1,15 @@
-import { useState, type SubmitEvent } from 'react'
+import { useMemo, useState, type SubmitEvent } from 'react'
 import type { SubmitRequestInput } from '../api/client'
 import type { RevocationCondition } from '../api/types'
 import { CatalogPicker } from '../components/catalog-picker'
 import { DurationField } from '../components/duration-field'
 import { ErrorNotice } from '../components/error-notice'
 import { Page } from '../components/page'
+import { RequestPreviewPanel } from '../components/request-preview-panel'
 import { RevocationField } from '../components/revocation-field'
 import { SubmitResultPanel } from '../components/submit-result'
 import { useAction } from '../hooks/use-action'
+import { useRequestPreview } from '../hooks/use-request-preview'
 import { useResource } from '../hooks/use-resource'
 import { useSession } from '../hooks/use-session'
 import { humanize } from '../lib/format'
@@ -24,16 +26,26 @@ export function RequestAccessPage({ preselect }: { preselect: string | null }) {
   const submit = useAction(client.submitRequest)
   const selected = catalog.data?.items.find((e) => e.id === entitlementId) ?? null
 
+  const input: SubmitRequestInput = {
+    entitlementId,
+    justification,
+    revocationCondition: revocation,
+    ...(subjectId !== me.id ? { subjectId } : {}),
+    ...(ticketRef.trim() ? { ticketRef: ticketRef.trim() } : {}),
+    ...(duration.trim() ? { duration: duration.trim() } : {}),
+  }
+  // The decision does not read the justification, but the body schema requires one; until the
+  // user has written enough, the preview stands in a placeholder so it can show early.
+  const previewKey = JSON.stringify({ ...input, justification: undefined })
+  const previewInput = useMemo<SubmitRequestInput | null>(() => {
+    if (entitlementId === '') return null
+    const parsed = JSON.parse(previewKey) as Omit<SubmitRequestInput, 'justification'>
+    return { ...parsed, justification: 'Preview before submitting' }
+  }, [entitlementId, previewKey])
+  const preview = useRequestPreview(client.previewRequest, previewInput)
+
   const onSubmit = async (e: SubmitEvent) => {
     e.preventDefault()
-    const input: SubmitRequestInput = {
-      entitlementId,
-      justification,
-      revocationCondition: revocation,
-      ...(subjectId !== me.id ? { subjectId } : {}),
-      ...(ticketRef.trim() ? { ticketRef: ticketRef.trim() } : {}),
-      ...(duration.trim() ? { duration: duration.trim() } : {}),
-    }
     await submit.run(input)
   }
 
@@ -114,6 +126,7 @@ export function RequestAccessPage({ preselect }: { preselect: string | null }) {
           />
           <RevocationField value={revocation} onChange={setRevocation} />
         </div>
+        {entitlementId !== '' && !submit.result && <RequestPreviewPanel state={preview} />}
         <div aria-live="polite">
           {submit.error && <ErrorNotice error={submit.error} title="Request not accepted" />}
           {submit.result && <SubmitResultPanel result={submit.result} />}
