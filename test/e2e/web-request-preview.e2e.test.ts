@@ -37,7 +37,7 @@ describe('web UI: what happens if you submit', () => {
     await expect.poll(() => summary.textContent(), { timeout: 10_000 }).toContain('maximum of 1h')
     await alice.getByLabel('Duration', { exact: true }).fill('45m')
     await expect.poll(() => summary.textContent(), { timeout: 10_000 }).toContain('Needs 2 approvals')
-    await screenshot(alice, 'request-preview')
+    await screenshot(alice, 'request-preview', summary)
 
     await alice.getByLabel('Justification').fill('Refund a double charge for customer (OPS-7)')
     await alice.getByRole('button', { name: 'Submit request' }).click()

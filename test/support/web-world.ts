@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { launchChromium } from './browser.js'
 import { serveApp } from './serve-app.js'
@@ -83,9 +83,13 @@ export async function startWebWorld(
   }
 }
 
-/** Writes a screenshot into docs/screenshots only when UPDATE_SCREENSHOTS=1. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Writes a screenshot into docs/screenshots only when UPDATE_SCREENSHOTS=1: the top of the page,
+ * or the part around `focus` when what the picture is for sits below the fold.
+ */
+export async function screenshot(page: Page, name: string, focus?: Locator): Promise<void> {
   if (!process.env.UPDATE_SCREENSHOTS) return
-  await page.evaluate('window.scrollTo(0, 0)')
+  if (focus) await focus.evaluate((el) => el.scrollIntoView({ block: 'center' }))
+  else await page.evaluate('window.scrollTo(0, 0)')
   await page.screenshot({ path: path.resolve('docs/screenshots', `${name}.png`) })
 }
