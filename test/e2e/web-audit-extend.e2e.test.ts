@@ -90,7 +90,8 @@ describe('web UI: audit filters by actor and time; extend and cancel from My acc
         return value ? new Date(`${value}Z`).toISOString() : ''
       })
       .toBe(windowStart)
-    expect(await rows.count()).toBe(inWindow.length)
+    // The fields fill before the events arrive: wait for the rows, do not sample them once.
+    await expect.poll(() => rows.count()).toBe(inWindow.length)
 
     // The server, not the UI, refuses a window that ends before it starts.
     await admin.goto(
