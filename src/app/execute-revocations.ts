@@ -37,9 +37,13 @@ export async function executeRevocations(
 async function revokeBatch(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[]> {
   const claimed = await claim(deps, grantIds)
   if (claimed.length === 0) return []
+  // On SQLite every await here resolves at once: without these turns a batch would hold the
+  // event loop (timers, HTTP, /readyz) from its claim to its commit.
+  await yieldToEventLoop()
   deps.faults?.reach('revoke.before_target')
   const outcomes = await revokeOnTargets(deps, claimed)
   deps.faults?.reach('revoke.after_target')
+  await yieldToEventLoop()
   const revoked = await commitRevoked(deps, claimed, outcomes)
   const failed: Grant[] = []
   for (const grant of claimed) {
@@ -151,9 +155,19 @@ async function commitRevoked(
     return won
   })
   if (done.length > 0) deps.faults?.reach('revoke.after_commit')
+  // One line per grant at debug, one per batch at info: the audit log holds every revocation, and
+  // a revocation window must not turn into thousands of log lines a second.
+  let maxLag = 0
   for (const { grant, lag } of done) {
-    deps.log.info({ grantId: grant.id, lagMs: lag, verification: grant.verification }, 'grant revoked')
+    deps.log.debug({ grantId: grant.id, lagMs: lag, verification: grant.verification }, 'grant revoked')
+    maxLag = Math.max(maxLag, lag)
     deps.signals.grantRevoked(grant)
+  }
+  if (done.length === 1) {
+    const [only] = done
+    deps.log.info({ grantId: only?.grant.id, lagMs: maxLag, verification: only?.grant.verification }, 'grant revoked')
+  } else if (done.length > 1) {
+    deps.log.info({ grants: done.length, maxLagMs: maxLag }, 'grants revoked')
   }
   return done.map(({ grant }) => grant)
 }
@@ -255,6 +269,10 @@ function stillLive(): ConnectorError {
   return new ConnectorError('conflict', 'access is still live on the target after revoke', {
     retryable: true,
   })
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 export function isRevocableNow(g: Grant, now: Date): boolean {

@@ -84,9 +84,14 @@ const PATCHABLE: ReadonlySet<string> = new Set<keyof GrantRow>([
   'verification', 'lease_owner', 'lease_until', 'created_at',
 ])
 
+const columns = new Map<string, keyof GrantRow>()
+
 function columnOf(field: keyof Grant): keyof GrantRow {
+  const known = columns.get(field)
+  if (known !== undefined) return known
   const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
   if (!PATCHABLE.has(column)) throw new Error(`not a patchable grant field: ${field}`)
+  columns.set(field, column as keyof GrantRow)
   return column as keyof GrantRow
 }
 
