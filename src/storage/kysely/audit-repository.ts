@@ -10,7 +10,7 @@ import type { AuditRepository } from '../store.js'
 import { fromJson, fromMs, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { AuditCheckpointRow, AuditEventRow } from './database.js'
-import { changedExactlyOne, rawStatement } from './raw-statement.js'
+import { rawStatement } from './raw-statement.js'
 
 function toEvent(row: AuditEventRow): AuditEvent {
   return {
@@ -75,7 +75,7 @@ export function auditRepository(scope: Scope): AuditRepository {
   const appendMany: AuditRepository['appendMany'] = async (inputs) => {
     if (inputs.length === 0) return []
     try {
-      return await scope.atomic(async (db) => {
+      return await scope.atomic(async (db, direct) => {
         // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
         // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
         let head =
@@ -91,7 +91,7 @@ export function auditRepository(scope: Scope): AuditRepository {
         // on the current head and a head only on the newest event, in batches as in single appends.
         for (const input of inputs) {
           const { event, data } = chainEvent(head, input)
-          await insertEvent(db, [
+          await insertEvent({ db, direct }, [
             event.seq,
             event.id,
             toMs(event.at),
@@ -103,7 +103,7 @@ export function auditRepository(scope: Scope): AuditRepository {
             event.prevHash,
             event.hash,
           ])
-          if (!changedExactlyOne(await moveHead(db, [event.seq, event.hash, head.seq]))) {
+          if ((await moveHead({ db, direct }, [event.seq, event.hash, head.seq])) !== 1) {
             throw new Error('the audit head moved during the append')
           }
           head = { seq: event.seq, hash: event.hash }

@@ -49,8 +49,8 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
 
     async putManyIfAbsent(targetId, entries) {
       if (entries.length === 0) return
-      await scope.atomic(async (db) => {
-        for (const [key, value] of entries) await insertIfAbsent(db, [targetId, key, value])
+      await scope.atomic(async (db, direct) => {
+        for (const [key, value] of entries) await insertIfAbsent({ db, direct }, [targetId, key, value])
       })
     },
 

@@ -4,7 +4,7 @@ import type { GrantRepository } from '../store.js'
 import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { GrantRow } from './database.js'
-import { changedExactlyOne, rawStatement, type RawStatement } from './raw-statement.js'
+import { rawStatement, type RawStatement } from './raw-statement.js'
 
 function toGrant(row: GrantRow): Grant {
   return {
@@ -168,7 +168,7 @@ export function grantRepository(scope: Scope): GrantRepository {
         const row = toRow(grant, expectedVersion + 1)
         const params = columns.map((c) => row[c])
         params.push(expectedVersion + 1, grant.id, expectedVersion)
-        changed.push(changedExactlyOne(await statement(scope.db, params)))
+        changed.push((await statement(scope, params)) === 1)
       }
       return changed
     },
