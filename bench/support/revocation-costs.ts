@@ -1,3 +1,4 @@
+import { executeRevocations, MAX_REVOCATION_BATCH } from '../../src/app/execute-revocations.js'
 import { executeRevocation } from '../../src/app/revoke-grant.js'
 import { jtiForGrant } from '../../src/connectors/jwt/jwt-connector.js'
 import { randomIdSource } from '../../src/security/random-id-source.js'
@@ -13,6 +14,9 @@ export interface RevocationCosts {
   transactionsPerRevocation: number
   auditEventsPerRevocation: number
   bareCommitMs: number
+  /** One full batch (MAX_REVOCATION_BATCH grants due at once), per grant. */
+  batchedRevocationMs: number
+  transactionsPerBatch: number
 }
 
 const SAMPLES = 300
@@ -23,7 +27,7 @@ async function meanMs(op: (i: number) => Promise<unknown>): Promise<number> {
   return (nowMs() - start) / SAMPLES
 }
 
-/** The parts of one revocation, one at a time, on a fresh world with no engine running. */
+/** The parts of one revocation, one at a time and in a full batch, on a fresh world with no engine running. */
 export async function revocationCosts(): Promise<RevocationCosts> {
   const world = await startBenchWorld()
   try {
@@ -67,6 +71,13 @@ async function measure(world: BenchWorld): Promise<RevocationCosts> {
   const revocationMs = await meanMs((i) => executeRevocation(deps, due[i]?.id ?? ''))
   const transactionsPerRevocation = (world.transactions() - tx0) / SAMPLES
   const auditEventsPerRevocation = ((await store.audit.head()).seq - seq0) / SAMPLES
+  await seedActiveGrants(store, MAX_REVOCATION_BATCH, () => new Date(Date.now() - 1000))
+  const batch = (await store.grants.listRevocable(new Date(), MAX_REVOCATION_BATCH)).map((g) => g.id)
+  const txBatch = world.transactions()
+  const batchStart = nowMs()
+  await executeRevocations(deps, batch)
+  const batchedRevocationMs = (nowMs() - batchStart) / batch.length
+  const transactionsPerBatch = world.transactions() - txBatch
   const bareCommitMs = (await sqliteCommitRate(world.dataDir, 300, 1)).meanMs
   return {
     auditTransactionMs,
@@ -75,5 +86,7 @@ async function measure(world: BenchWorld): Promise<RevocationCosts> {
     transactionsPerRevocation,
     auditEventsPerRevocation,
     bareCommitMs,
+    batchedRevocationMs,
+    transactionsPerBatch,
   }
 }

@@ -10,13 +10,32 @@ import type { IntentHandle } from '../connectors/connector.js'
 export async function casGrant(
   tx: Repositories,
   current: Grant,
-  changes: Partial<Omit<Grant, 'id' | 'version'>>,
+  changes: GrantChanges,
 ): Promise<Grant | null> {
-  const next: Grant = { ...current, ...changes, version: current.version + 1 }
-  if (next.state !== current.state && !canTransitionGrant(current.state, next.state)) {
-    throw new AppError('grant.not_active', `A grant cannot go from ${current.state} to ${next.state}`)
-  }
-  return (await tx.grants.update(next, current.version)) ? next : null
+  const [stored] = await casGrants(tx, [{ current, changes }])
+  return stored ?? null
+}
+
+type GrantChanges = Partial<Omit<Grant, 'id' | 'version'>>
+
+/**
+ * casGrant for many grants in one go (a revocation batch): each succeeds or loses on its own.
+ * Only the changed fields are written; the rest cannot differ, since the version still matched.
+ */
+export async function casGrants(
+  tx: Repositories,
+  items: ReadonlyArray<{ current: Grant; changes: GrantChanges }>,
+): Promise<Array<Grant | null>> {
+  const patches = items.map(({ current, changes }) => {
+    const next: Grant = { ...current, ...changes, version: current.version + 1 }
+    if (next.state !== current.state && !canTransitionGrant(current.state, next.state)) {
+      throw new AppError('grant.not_active', `A grant cannot go from ${current.state} to ${next.state}`)
+    }
+    const fields = Object.keys(changes) as Array<keyof GrantChanges>
+    return { grant: next, expectedVersion: current.version, fields }
+  })
+  const changed = await tx.grants.patchMany(patches)
+  return patches.map((p, i) => (changed[i] === true ? p.grant : null))
 }
 
 /**

@@ -53,6 +53,20 @@ export async function recordAudit(
   if (deps.notifications) await queueNotifications(tx, deps, deps.notifications, stored)
 }
 
+/** recordAudit for several events in order, with one pass over the chain head (a revocation batch). */
+export async function recordAuditMany(
+  tx: Repositories,
+  deps: Pick<AppDeps, 'clock' | 'ids' | 'notifications'>,
+  events: readonly AuditEventInput[],
+): Promise<void> {
+  const at = deps.clock.now()
+  const stored = await tx.audit.appendMany(
+    events.map((event) => ({ ...event, id: deps.ids.newId('evt'), at })),
+  )
+  const { notifications } = deps
+  if (notifications) for (const event of stored) await queueNotifications(tx, deps, notifications, event)
+}
+
 /** The context every policy decision gets: the asked duration, whether a ticket is named, and now. */
 export function decisionContext(
   fields: { durationSeconds: number; ticketRef: string | null },

@@ -1,9 +1,9 @@
-import { ConnectorError } from '../connectors/connector.js'
 import { AppError } from '../domain/errors.js'
-import { backoffMs, type Grant, type RevokeReason, type VerificationResult } from '../domain/grant.js'
+import type { Grant, RevokeReason } from '../domain/grant.js'
 import type { Identity } from '../domain/identity.js'
 import type { AppDeps } from './deps.js'
-import { casGrant, errorText, intentHandle } from './grant-transitions.js'
+import { executeRevocations } from './execute-revocations.js'
+import { casGrant } from './grant-transitions.js'
 import { isAdmin, recordAudit, requireEntitlement, requireGrant, requireRequest } from './load.js'
 
 /**
@@ -101,151 +101,13 @@ export async function endGrant(
   return result
 }
 
-function isRevocableNow(g: Grant, now: Date): boolean {
-  const t = now.getTime()
-  switch (g.state) {
-    case 'active':
-      return g.expiresAt.getTime() <= t
-    case 'revoking':
-      return g.leaseUntil === null || g.leaseUntil.getTime() <= t
-    case 'revoke_failed':
-    case 'irrevocable':
-      return g.nextAttemptAt === null || g.nextAttemptAt.getTime() <= t
-    case 'scheduled':
-    case 'issuing':
-    case 'issue_failed':
-    case 'revoked':
-      return false
-  }
-}
-
 /**
- * Claims a due grant, revokes it on the target, verifies access is gone, and records the outcome.
- * Several processes may call this for the same grant: compare-and-swap lets exactly one proceed.
- * Returns the grant as it ended, or null when there was nothing (more) to do here.
+ * Claims a due grant, revokes it on the target, verifies access is gone, and records the outcome
+ * (a batch of one: see executeRevocations). Several processes may call this for the same grant:
+ * compare-and-swap lets exactly one proceed. Returns the grant as it ended, or null when there
+ * was nothing (more) to do here.
  */
 export async function executeRevocation(deps: AppDeps, grantId: string): Promise<Grant | null> {
-  const { store, clock, settings } = deps
-  const now = clock.now()
-  const claimed = await store.transaction(async (tx) => {
-    const g = await tx.grants.get(grantId)
-    if (!g || !isRevocableNow(g, now)) return null
-    const next = await casGrant(tx, g, {
-      state: 'revoking',
-      revokeReason: g.revokeReason ?? 'expired',
-      revokeDueAt: g.revokeDueAt ?? g.expiresAt,
-      revokeAttempts: g.revokeAttempts + 1,
-      leaseOwner: settings.workerId,
-      leaseUntil: new Date(now.getTime() + settings.leaseMs),
-    })
-    if (!next) return null
-    await recordAudit(tx, deps, {
-      type: 'grant.revoking',
-      actor: `system:${settings.workerId}`,
-      requestId: g.requestId,
-      grantId,
-      data: { reason: next.revokeReason, attempt: next.revokeAttempts, fromState: g.state },
-    })
-    return next
-  })
-  if (!claimed) return null
-
-  let verification: VerificationResult
-  deps.faults?.reach('revoke.before_target')
-  try {
-    verification = await revokeOnTarget(deps, claimed)
-  } catch (error) {
-    return recordRevokeFailure(deps, claimed, error)
-  }
-  deps.faults?.reach('revoke.after_target')
-  const revokedAt = clock.now()
-  const lag = Math.max(0, revokedAt.getTime() - (claimed.revokeDueAt ?? claimed.expiresAt).getTime())
-  const done = await store.transaction(async (tx) => {
-    const next = await casGrant(tx, claimed, {
-      state: 'revoked',
-      revokedAt,
-      revocationLagMs: lag,
-      verification,
-      leaseOwner: null,
-      leaseUntil: null,
-      nextAttemptAt: null,
-      lastError: null,
-      // A credential nobody picked up must not outlive the grant, even sealed.
-      credentialCiphertext: null,
-    })
-    if (!next) return null
-    await recordAudit(tx, deps, {
-      type: 'grant.revoked',
-      actor: `system:${settings.workerId}`,
-      requestId: claimed.requestId,
-      grantId,
-      data: {
-        reason: claimed.revokeReason,
-        revocationLagMs: lag,
-        verification,
-        attempts: claimed.revokeAttempts,
-      },
-    })
-    deps.faults?.reach('revoke.before_commit')
-    return next
-  })
-  if (done) {
-    deps.faults?.reach('revoke.after_commit')
-    deps.log.info({ grantId, lagMs: lag, verification }, 'grant revoked')
-    deps.signals.grantRevoked(done)
-  }
-  return done
-}
-
-async function revokeOnTarget(deps: AppDeps, grant: Grant): Promise<VerificationResult> {
-  if (grant.issueAttempts === 0) return 'not_issued'
-  const target = await deps.store.catalog.getTarget(grant.targetId)
-  if (!target) throw new ConnectorError('not-found', 'target is no longer configured', { retryable: true })
-  const instance = await deps.connectors.instanceFor(target)
-  const handle = grant.handle ?? intentHandle(grant)
-  const signal = AbortSignal.timeout(deps.settings.connectorTimeoutMs)
-  await instance.revoke(handle, { signal })
-  if (!instance.inspect) return 'not_supported'
-  const live = await instance.inspect(handle, { signal: AbortSignal.timeout(deps.settings.connectorTimeoutMs) })
-  if (live === 'live') {
-    throw new ConnectorError('conflict', 'access is still live on the target after revoke', {
-      retryable: true,
-    })
-  }
-  return 'gone'
-}
-
-async function recordRevokeFailure(deps: AppDeps, claimed: Grant, error: unknown): Promise<Grant | null> {
-  const { settings, clock } = deps
-  const now = clock.now()
-  const final = claimed.revokeAttempts >= settings.revoke.maxAttempts
-  const wait = final
-    ? settings.irrevocableRetryMs
-    : backoffMs(claimed.revokeAttempts, settings.revoke.baseMs, settings.revoke.capMs, deps.random())
-  const message = errorText(error)
-  const next = await deps.store.transaction(async (tx) => {
-    const stored = await casGrant(tx, claimed, {
-      state: final ? 'irrevocable' : 'revoke_failed',
-      nextAttemptAt: new Date(now.getTime() + wait),
-      lastError: message,
-      leaseOwner: null,
-      leaseUntil: null,
-    })
-    if (!stored) return null
-    await recordAudit(tx, deps, {
-      type: final ? 'grant.irrevocable' : 'grant.revoke_failed',
-      actor: `system:${settings.workerId}`,
-      requestId: claimed.requestId,
-      grantId: claimed.id,
-      data: { attempt: claimed.revokeAttempts, error: message, nextAttemptAt: new Date(now.getTime() + wait) },
-    })
-    return stored
-  })
-  if (next && final) {
-    deps.log.error({ grantId: claimed.id, error: message }, 'grant is irrevocable: a human must act')
-    deps.signals.grantIrrevocable(next)
-  } else if (next) {
-    deps.log.warn({ grantId: claimed.id, attempt: claimed.revokeAttempts, error: message }, 'revocation failed; will retry')
-  }
-  return next
+  const [ended] = await executeRevocations(deps, [grantId])
+  return ended ?? null
 }

@@ -43,6 +43,9 @@ export interface OperationOptions {
 /** Live state of an issued credential on the target. */
 export type Liveness = 'live' | 'gone'
 
+/** One handle's result in a batch revoke: verified (live means the revoke did not take) or failed. */
+export type RevokeOutcome = { ok: true; liveness: Liveness } | { ok: false; error: unknown }
+
 /**
  * One piece of access found on a target, for reconciliation. Connectors report both what they
  * created (names derived from grant ids) and anyone else holding a privilege Hourglass grants
@@ -81,6 +84,15 @@ export interface ConnectorInstance {
   /** Idempotent and best-effort: "already gone" is success. */
   revoke(handle: Record<string, unknown>, options: OperationOptions): Promise<void>
   inspect?(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
+  /**
+   * Revokes many credentials of this target at once and verifies each, for targets that take a
+   * batch in one write (the jwt revocation list): per handle, in order, whether access is now gone
+   * or the failure (as revoke would throw it). Without it the host revokes one by one.
+   */
+  revokeMany?(
+    handles: ReadonlyArray<Record<string, unknown>>,
+    options: OperationOptions,
+  ): Promise<RevokeOutcome[]>
   /** Everything relevant on the target now, for reconciliation (shadow, lingering, drift). */
   list?(scope: ReconcileScope, options: OperationOptions): Promise<TargetAccess[]>
   /**
@@ -107,6 +119,10 @@ export interface ConnectorStateStore {
   put(key: string, value: string): Promise<void>
   /** Insert only if absent; returns the value now stored. */
   putIfAbsent(key: string, value: string): Promise<string>
+  /** Insert each entry whose key is absent, in one transaction. */
+  putManyIfAbsent?(entries: ReadonlyArray<readonly [string, string]>): Promise<void>
+  /** The values of those keys that exist. */
+  getMany?(keys: readonly string[]): Promise<Map<string, string>>
 }
 
 export interface ConnectorDefinition<Config = unknown, Params = unknown> {

@@ -68,5 +68,15 @@ function sealedState(repo: ConnectorStateRepository, sealer: Sealer, targetId: s
       const stored = await repo.putIfAbsent(targetId, key, sealer.seal(value))
       return sealer.open(stored).reveal()
     },
+    async putManyIfAbsent(entries) {
+      await repo.putManyIfAbsent(
+        targetId,
+        entries.map(([key, value]) => [key, sealer.seal(value)] as const),
+      )
+    },
+    async getMany(keys) {
+      const stored = await repo.getMany(targetId, keys)
+      return new Map([...stored].map(([key, value]) => [key, sealer.open(value).reveal()]))
+    },
   }
 }

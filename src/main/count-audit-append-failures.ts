@@ -16,6 +16,14 @@ export function countAuditAppendFailures(store: Store, onFailure: () => void): S
         throw error
       }
     },
+    async appendMany(inputs) {
+      try {
+        return await audit.appendMany(inputs)
+      } catch (error) {
+        onFailure()
+        throw error
+      }
+    },
   })
   const transaction: Store['transaction'] = (fn) =>
     store.transaction((tx: Repositories) => fn({ ...tx, audit: counted(tx.audit) }))

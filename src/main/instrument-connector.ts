@@ -1,5 +1,10 @@
 import { performance } from 'node:perf_hooks'
-import { ConnectorError, type ConnectorInstance, type OperationOptions } from '../connectors/connector.js'
+import {
+  ConnectorError,
+  type ConnectorInstance,
+  type OperationOptions,
+  type RevokeOutcome,
+} from '../connectors/connector.js'
 
 /** The connector calls that reach a target; the rest (privilegesFor, close) are local. */
 export const OBSERVED_OPERATIONS = ['issue', 'revoke', 'inspect', 'list', 'removeAccess', 'verifyConfig'] as const
@@ -32,9 +37,14 @@ export function instrumentConnector<T extends ConnectorInstance>(
       const value: unknown = Reflect.get(target, property, target)
       if (typeof value !== 'function') return value
       const method = value as (...args: unknown[]) => unknown
-      if (!isObserved(property)) return method.bind(target)
       const cached = wrapped.get(method)
       if (cached) return cached
+      if (property === 'revokeMany') {
+        const batched = revokeManyObserved(method.bind(target), kind, observe)
+        wrapped.set(method, batched)
+        return batched
+      }
+      if (!isObserved(property)) return method.bind(target)
       const timed = async (...args: unknown[]): Promise<unknown> => {
         const started = performance.now()
         const report = (outcome: string) => {
@@ -53,6 +63,32 @@ export function instrumentConnector<T extends ConnectorInstance>(
       return timed
     },
   })
+}
+
+/** A batch revoke counts as one `revoke` per handle, each with the batch's outcome for it. */
+function revokeManyObserved(
+  revokeMany: (...args: unknown[]) => unknown,
+  kind: string,
+  observe: ConnectorOperationObserver,
+): (...args: unknown[]) => Promise<unknown> {
+  return async (...args: unknown[]): Promise<unknown> => {
+    const started = performance.now()
+    const signal = signalOf(args)
+    const report = (outcome: string) => {
+      observe({ kind, op: 'revoke', outcome, seconds: (performance.now() - started) / 1000 })
+    }
+    try {
+      const outcomes = (await revokeMany(...args)) as RevokeOutcome[]
+      for (const o of outcomes) report(o.ok ? 'ok' : outcomeOf(o.error, signal))
+      return outcomes
+    } catch (error) {
+      const handles = args[0]
+      for (let i = 0; i < (Array.isArray(handles) ? handles.length : 1); i++) {
+        report(outcomeOf(error, signal))
+      }
+      throw error
+    }
+  }
 }
 
 function isObserved(property: PropertyKey): property is ObservedOperation {

@@ -83,12 +83,27 @@ export interface GrantFilter {
   limit?: number
 }
 
+/** A grant as it should be stored, of which only `fields` changed since `expectedVersion`. */
+export interface GrantPatch {
+  grant: Grant
+  expectedVersion: number
+  fields: ReadonlyArray<keyof Omit<Grant, 'id' | 'version'>>
+}
+
 export interface GrantRepository {
   insert(grant: Grant): Promise<void>
   get(id: string): Promise<Grant | null>
   list(filter: GrantFilter): Promise<Grant[]>
   /** Compare-and-swap on version; writes every field and version + 1. False when someone else won. */
   update(grant: Grant, expectedVersion: number): Promise<boolean>
+  /** The grants with these ids that exist, in no particular order. */
+  getMany(ids: readonly string[]): Promise<Grant[]>
+  /**
+   * Compare-and-swap for many grants in the caller's transaction, writing only the named fields
+   * of each (and version + 1): one short statement per grant, for the revocation batches. Per
+   * patch, false when someone else changed that grant first.
+   */
+  patchMany(patches: readonly GrantPatch[]): Promise<boolean[]>
   /**
    * Grants an issuance worker may claim now: `scheduled` (startsAt ≤ now), `issue_failed`
    * (nextAttemptAt ≤ now) and `issuing` whose lease ran out (a crashed worker). Oldest first.
@@ -145,6 +160,8 @@ export interface AuditRepository {
    * across processes (the head row is locked), so the chain never forks.
    */
   append(input: AuditEventInput & { id: string; at: Date }): Promise<AuditEvent>
+  /** Appends several events in order, as `append` would one by one, in the caller's transaction. */
+  appendMany(inputs: ReadonlyArray<AuditEventInput & { id: string; at: Date }>): Promise<AuditEvent[]>
   head(): Promise<{ seq: number; hash: string }>
   list(filter: {
     afterSeq?: number
@@ -166,6 +183,10 @@ export interface ConnectorStateRepository {
   get(targetId: string, key: string): Promise<string | null>
   put(targetId: string, key: string, value: string): Promise<void>
   putIfAbsent(targetId: string, key: string, value: string): Promise<string>
+  /** Inserts each entry whose key is absent, all in one transaction (a batch of revocation records). */
+  putManyIfAbsent(targetId: string, entries: ReadonlyArray<readonly [string, string]>): Promise<void>
+  /** The stored values of those keys that exist. */
+  getMany(targetId: string, keys: readonly string[]): Promise<Map<string, string>>
 }
 
 export interface FindingFilter {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe } from 'vitest'
 import type { Store } from '../../src/storage/store.js'
 import { seedFixture } from '../support/builders.js'
 import { describeAuditContract } from './store-audit.contract.js'
+import { describeBatchContract } from './store-batch.contract.js'
 import { describeCatalogContract } from './store-catalog.contract.js'
 import { describeFindingContract } from './store-finding.contract.js'
 import { describeGrantContract } from './store-grant.contract.js'
@@ -69,5 +70,6 @@ export function describeStoreContract(
     describeMetricsCountContract(ctx)
     describeReportContract(ctx)
     describeSiemCursorContract(ctx)
+    describeBatchContract(ctx)
   })
 }

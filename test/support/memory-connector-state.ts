@@ -23,6 +23,20 @@ export class MemoryConnectorState implements ConnectorStateStore {
     return Promise.resolve(value)
   }
 
+  putManyIfAbsent(entries: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    for (const [key, value] of entries) if (!this.#values.has(key)) this.#values.set(key, value)
+    return Promise.resolve()
+  }
+
+  getMany(keys: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>()
+    for (const key of keys) {
+      const value = this.#values.get(key)
+      if (value !== undefined) found.set(key, value)
+    }
+    return Promise.resolve(found)
+  }
+
   /** Everything stored, so tests can assert what a connector keeps (and what it never keeps). */
   entries(): [string, string][] {
     return [...this.#values.entries()]

@@ -10,6 +10,7 @@ import {
   type IssueResult,
   type Liveness,
   type OperationOptions,
+  type RevokeOutcome,
 } from '../connector.js'
 import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
 import { loadSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
@@ -152,6 +153,40 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
       await guardState(() => state.putIfAbsent(revokedKey(ref.jti), record))
     },
 
+    async revokeMany(handles, options): Promise<RevokeOutcome[]> {
+      checkAborted(options.signal)
+      if (state.putManyIfAbsent === undefined || state.getMany === undefined) {
+        return Promise.all(handles.map((h) => revokeAndInspect(this, h, options)))
+      }
+      const refs = handles.map((handle): { jti: string; exp: number | null } | Error => {
+        try {
+          return parseHandle(handle)
+        } catch (error) {
+          return error instanceof Error ? error : new Error('not a jwt connector handle')
+        }
+      })
+      const revokedAt = deps.now().toISOString()
+      const entries = new Map<string, string>()
+      for (const ref of refs) {
+        if (ref instanceof Error) continue
+        entries.set(revokedKey(ref.jti), JSON.stringify({ exp: ref.exp, revokedAt }))
+      }
+      let stored: Map<string, string>
+      try {
+        // One write for the whole batch; the read back is the verification that each record is there.
+        await guardState(() => state.putManyIfAbsent?.([...entries]) ?? Promise.resolve())
+        stored = await guardState(
+          () => state.getMany?.([...entries.keys()]) ?? Promise.resolve(new Map<string, string>()),
+        )
+      } catch (error) {
+        return refs.map(() => ({ ok: false, error }))
+      }
+      return refs.map((ref): RevokeOutcome => {
+        if (ref instanceof Error) return { ok: false, error: ref }
+        return { ok: true, liveness: stored.has(revokedKey(ref.jti)) ? 'gone' : 'live' }
+      })
+    },
+
     async inspect(
       handle: Record<string, unknown>,
       { signal }: OperationOptions,
@@ -213,6 +248,19 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
   async function isIssuedAudience(aud: string): Promise<boolean> {
     if (aud === config.audience) return true
     return (await state.get(audienceKey(aud))) === aud
+  }
+}
+
+async function revokeAndInspect(
+  instance: Pick<JwtConnectorInstance, 'revoke' | 'inspect'>,
+  handle: Record<string, unknown>,
+  options: OperationOptions,
+): Promise<RevokeOutcome> {
+  try {
+    await instance.revoke(handle, options)
+    return { ok: true, liveness: await instance.inspect(handle, options) }
+  } catch (error) {
+    return { ok: false, error }
   }
 }
 

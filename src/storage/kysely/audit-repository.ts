@@ -1,10 +1,16 @@
 import { canonicalJson } from '../../domain/canonical-json.js'
 import { AppError } from '../../domain/errors.js'
-import { hashAuditEvent, type AuditCheckpoint, type AuditEvent } from '../../domain/audit-event.js'
+import {
+  hashAuditEvent,
+  type AuditCheckpoint,
+  type AuditEvent,
+  type AuditEventInput,
+} from '../../domain/audit-event.js'
 import type { AuditRepository } from '../store.js'
-import { changedOne, fromJson, fromMs, toMs } from './codec.js'
+import { fromJson, fromMs, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { AuditCheckpointRow, AuditEventRow } from './database.js'
+import { rawStatement } from './raw-statement.js'
 
 function toEvent(row: AuditEventRow): AuditEvent {
   return {
@@ -31,70 +37,96 @@ function toCheckpoint(row: AuditCheckpointRow): AuditCheckpoint {
   }
 }
 
+type AppendInput = AuditEventInput & { id: string; at: Date }
+
+/** The event that follows `head`, and the canonical text of its data as stored. */
+function chainEvent(
+  head: { seq: number; hash: string },
+  input: AppendInput,
+): { event: AuditEvent; data: string } {
+  // Stored as the canonical text the hash covers, so a later read re-hashes identically.
+  const data = canonicalJson(input.data)
+  const unhashed: Omit<AuditEvent, 'hash'> = {
+    seq: head.seq + 1,
+    id: input.id,
+    at: input.at,
+    type: input.type,
+    actor: input.actor,
+    requestId: input.requestId ?? null,
+    grantId: input.grantId ?? null,
+    data: fromJson(data) as Record<string, unknown>,
+    prevHash: head.hash,
+  }
+  return { event: { ...unhashed, hash: hashAuditEvent(unhashed) }, data }
+}
+
 export function auditRepository(scope: Scope): AuditRepository {
+  const insertEvent = rawStatement(
+    scope.engine,
+    'insert into audit_events (seq, id, at, type, actor, request_id, grant_id, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+  const moveHead = rawStatement(
+    scope.engine,
+    'update audit_head set seq = ?, hash = ? where id = 1 and seq = ?',
+  )
   // The head this transaction itself moved the chain to: its lock (FOR UPDATE, or SQLite's write
   // lock) keeps every other appender out until commit, so the next append in it need not read it.
   let ownHead: { seq: number; hash: string } | null = null
+  const appendMany: AuditRepository['appendMany'] = async (inputs) => {
+    if (inputs.length === 0) return []
+    try {
+      return await scope.atomic(async (db, direct) => {
+        // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
+        // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
+        let head =
+          ownHead ??
+          (await db
+            .selectFrom('audit_head')
+            .select(['seq', 'hash'])
+            .where('id', '=', 1)
+            .$if(scope.engine === 'postgres', (q) => q.forUpdate())
+            .executeTakeFirstOrThrow())
+        const events: AuditEvent[] = []
+        // One event at a time, each moving the head: the database's guards accept an event only
+        // on the current head and a head only on the newest event, in batches as in single appends.
+        for (const input of inputs) {
+          const { event, data } = chainEvent(head, input)
+          await insertEvent({ db, direct }, [
+            event.seq,
+            event.id,
+            toMs(event.at),
+            event.type,
+            event.actor,
+            event.requestId,
+            event.grantId,
+            data,
+            event.prevHash,
+            event.hash,
+          ])
+          if ((await moveHead({ db, direct }, [event.seq, event.hash, head.seq])) !== 1) {
+            throw new Error('the audit head moved during the append')
+          }
+          head = { seq: event.seq, hash: event.hash }
+          events.push(event)
+        }
+        if (scope.transactional === true) ownHead = head
+        return events
+      })
+    } catch (error) {
+      throw new AppError('audit.write_failed', 'The audit event could not be recorded', {
+        cause: error,
+      })
+    }
+  }
+
   return {
     async append(input) {
-      try {
-        return await scope.atomic(async (db) => {
-          // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
-          // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
-          const head =
-            ownHead ??
-            (await db
-              .selectFrom('audit_head')
-              .select(['seq', 'hash'])
-              .where('id', '=', 1)
-              .$if(scope.engine === 'postgres', (q) => q.forUpdate())
-              .executeTakeFirstOrThrow())
-          // Stored as the canonical text the hash covers, so a later read re-hashes identically.
-          const data = canonicalJson(input.data)
-          const unhashed: Omit<AuditEvent, 'hash'> = {
-            seq: head.seq + 1,
-            id: input.id,
-            at: input.at,
-            type: input.type,
-            actor: input.actor,
-            requestId: input.requestId ?? null,
-            grantId: input.grantId ?? null,
-            data: fromJson(data) as Record<string, unknown>,
-            prevHash: head.hash,
-          }
-          const event: AuditEvent = { ...unhashed, hash: hashAuditEvent(unhashed) }
-          await db
-            .insertInto('audit_events')
-            .values({
-              seq: event.seq,
-              id: event.id,
-              at: toMs(event.at),
-              type: event.type,
-              actor: event.actor,
-              request_id: event.requestId,
-              grant_id: event.grantId,
-              data,
-              prev_hash: event.prevHash,
-              hash: event.hash,
-            })
-            .execute()
-          const moved = await db
-            .updateTable('audit_head')
-            .set({ seq: event.seq, hash: event.hash })
-            .where('id', '=', 1)
-            .where('seq', '=', head.seq)
-            .executeTakeFirst()
-          if (!changedOne(moved)) throw new Error('the audit head moved during the append')
-          if (scope.transactional === true) ownHead = { seq: event.seq, hash: event.hash }
-          return event
-        })
-      } catch (error) {
-        // Fail closed: the caller's state change must not commit without its audit record.
-        throw new AppError('audit.write_failed', 'The audit event could not be recorded', {
-          cause: error,
-        })
-      }
+      const [event] = await appendMany([input])
+      if (event === undefined) throw new Error('appendMany returned no event')
+      return event
     },
+
+    appendMany,
 
     async head() {
       return scope.db

@@ -1,5 +1,9 @@
 import type { ConnectorStateRepository } from '../store.js'
 import type { Scope } from './scope.js'
+import { rawStatement } from './raw-statement.js'
+
+/** Keys per `in (…)` list: far below both engines' parameter limits. */
+const IN_LIST_CHUNK = 500
 
 export function connectorStateRepository(scope: Scope): ConnectorStateRepository {
   const read = async (targetId: string, key: string): Promise<string | null> => {
@@ -12,6 +16,10 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
     return row?.value ?? null
   }
 
+  const insertIfAbsent = rawStatement(
+    scope.engine,
+    'insert into connector_state (target_id, key, value) values (?, ?, ?) on conflict (target_id, key) do nothing',
+  )
   return {
     get: read,
 
@@ -37,6 +45,27 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
       const stored = await read(targetId, key)
       if (stored === null) throw new Error('connector state vanished after insert')
       return stored
+    },
+
+    async putManyIfAbsent(targetId, entries) {
+      if (entries.length === 0) return
+      await scope.atomic(async (db, direct) => {
+        for (const [key, value] of entries) await insertIfAbsent({ db, direct }, [targetId, key, value])
+      })
+    },
+
+    async getMany(targetId, keys) {
+      const found = new Map<string, string>()
+      for (let i = 0; i < keys.length; i += IN_LIST_CHUNK) {
+        const rows = await scope.db
+          .selectFrom('connector_state')
+          .select(['key', 'value'])
+          .where('target_id', '=', targetId)
+          .where('key', 'in', keys.slice(i, i + IN_LIST_CHUNK))
+          .execute()
+        for (const row of rows) found.set(row.key, row.value)
+      }
+      return found
     },
   }
 }

@@ -8,6 +8,7 @@ import {
   type Dialect,
   type Driver,
   type SqliteDialectConfig,
+  type SqliteDatabase as KyselySqliteDatabase,
 } from 'kysely'
 import pg from 'pg'
 import { AppError } from '../../domain/errors.js'
@@ -96,7 +97,12 @@ function openPostgres(url: string, poolSize: number): pg.Pool {
   return pool
 }
 
-export function createDialect(options: DatabaseOptions): { dialect: Dialect; engine: Engine } {
+export function createDialect(options: DatabaseOptions): {
+  dialect: Dialect
+  engine: Engine
+  /** The SQLite connection the dialect wraps (statement cache included); none on PostgreSQL. */
+  sqlite?: KyselySqliteDatabase
+} {
   const url = options.databaseUrl ?? ''
   if (url !== '') {
     if (!isPostgresUrl(url)) {
@@ -112,9 +118,6 @@ export function createDialect(options: DatabaseOptions): { dialect: Dialect; eng
   if (options.sqlitePath === undefined || options.sqlitePath === '') {
     throw new AppError('config.invalid', 'Either a PostgreSQL URL or a SQLite path is required')
   }
-  const database = openSqlite(options.sqlitePath)
-  return {
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
-    engine: 'sqlite',
-  }
+  const sqlite = withStatementCache(openSqlite(options.sqlitePath))
+  return { dialect: new ImmediateSqliteDialect({ database: sqlite }), engine: 'sqlite', sqlite }
 }

@@ -4,6 +4,7 @@ import type { GrantRepository } from '../store.js'
 import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { GrantRow } from './database.js'
+import { rawStatement, type RawStatement } from './raw-statement.js'
 
 function toGrant(row: GrantRow): Grant {
   return {
@@ -71,11 +72,35 @@ function toRow(grant: Grant, version: number): GrantRow {
   }
 }
 
+/** Ids per `in (…)` list: far below both engines' parameter limits. */
+const IN_LIST_CHUNK = 500
+
+/** Fields a patch may name, as columns; a name outside the table never reaches SQL text. */
+const PATCHABLE: ReadonlySet<string> = new Set<keyof GrantRow>([
+  'request_id', 'subject_id', 'entitlement_id', 'target_id', 'connector_kind', 'break_glass',
+  'state', 'target_name', 'starts_at', 'expires_at', 'handle', 'credential_ciphertext',
+  'credential_retrieved_at', 'issued_at', 'issue_attempts', 'revoke_attempts', 'next_attempt_at',
+  'last_error', 'revoke_reason', 'revoke_due_at', 'revoked_at', 'revocation_lag_ms',
+  'verification', 'lease_owner', 'lease_until', 'created_at',
+])
+
+const columns = new Map<string, keyof GrantRow>()
+
+function columnOf(field: keyof Grant): keyof GrantRow {
+  const known = columns.get(field)
+  if (known !== undefined) return known
+  const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  if (!PATCHABLE.has(column)) throw new Error(`not a patchable grant field: ${field}`)
+  columns.set(field, column as keyof GrantRow)
+  return column as keyof GrantRow
+}
+
 /*
  * Due-work predicates. A missing lease or retry time means nobody holds the grant and nothing is
  * scheduled to wait for, so it is due now (the use cases read null the same way).
  */
 export function grantRepository(scope: Scope): GrantRepository {
+  const patchStatements = new Map<string, RawStatement>()
   return {
     async insert(grant) {
       await scope.db.insertInto('grants').values(toRow(grant, grant.version)).execute()
@@ -114,6 +139,38 @@ export function grantRepository(scope: Scope): GrantRepository {
         .where('version', '=', expectedVersion)
         .executeTakeFirst()
       return changedOne(result)
+    },
+
+    async getMany(ids) {
+      const found: Grant[] = []
+      for (let i = 0; i < ids.length; i += IN_LIST_CHUNK) {
+        const rows = await scope.db
+          .selectFrom('grants')
+          .selectAll()
+          .where('id', 'in', ids.slice(i, i + IN_LIST_CHUNK))
+          .execute()
+        for (const row of rows) found.push(toGrant(row))
+      }
+      return found
+    },
+
+    async patchMany(patches) {
+      const changed: boolean[] = []
+      for (const { grant, expectedVersion, fields } of patches) {
+        const columns = fields.map(columnOf)
+        const shape = columns.join(',')
+        let statement = patchStatements.get(shape)
+        if (statement === undefined) {
+          const set = [...columns, 'version'].map((c) => `${c} = ?`).join(', ')
+          statement = rawStatement(scope.engine, `update grants set ${set} where id = ? and version = ?`)
+          patchStatements.set(shape, statement)
+        }
+        const row = toRow(grant, expectedVersion + 1)
+        const params = columns.map((c) => row[c])
+        params.push(expectedVersion + 1, grant.id, expectedVersion)
+        changed.push((await statement(scope, params)) === 1)
+      }
+      return changed
     },
 
     async listIssuable(now, limit) {

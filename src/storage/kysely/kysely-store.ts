@@ -26,6 +26,8 @@ import type { Scope } from './scope.js'
 import type { Database, Engine, Executor } from './database.js'
 import { repositoriesFor } from './repositories.js'
 import { toStoreError } from './store-errors.js'
+import { directSqlite, type DirectSqlite } from './direct-sqlite.js'
+import type { SqliteDatabase } from 'kysely'
 
 interface OpenTransaction {
   open: boolean
@@ -63,9 +65,13 @@ export class KyselyStore implements Store {
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
   #closed = false
 
-  constructor(db: Kysely<Database>, engine: Engine) {
+  readonly #sqlite: SqliteDatabase | undefined
+
+  /** `sqlite`: the connection under a SQLite dialect, for direct statements inside transactions. */
+  constructor(db: Kysely<Database>, engine: Engine, sqlite?: SqliteDatabase) {
     this.#db = db
     this.engine = engine
+    this.#sqlite = sqlite
     const checkUsable = () => {
       this.#checkUsable()
     }
@@ -77,7 +83,12 @@ export class KyselyStore implements Store {
       },
       atomic: (fn) => {
         checkUsable()
-        return db.transaction().execute(fn)
+        return db.transaction().execute((trx) => {
+          const held = { open: true }
+          return fn(trx, this.#direct(held)).finally(() => {
+            held.open = false
+          })
+        })
       },
     }
     const repos = repositoriesFor(root)
@@ -105,7 +116,14 @@ export class KyselyStore implements Store {
     const state: OpenTransaction = { open: true }
     try {
       return await this.#db.transaction().execute((trx) => {
-        const scope: Scope = { engine: this.engine, db: trx, atomic: (inner) => inner(trx), transactional: true }
+        const direct = this.#direct(state)
+        const scope: Scope = {
+          engine: this.engine,
+          db: trx,
+          atomic: (inner) => inner(trx, direct),
+          transactional: true,
+          direct,
+        }
         return this.#inTransaction.run(state, () => fn(repositoriesFor(scope)))
       })
     } catch (error) {
@@ -129,6 +147,10 @@ export class KyselyStore implements Store {
     if (this.#closed) return
     this.#closed = true
     await this.#db.destroy()
+  }
+
+  #direct(held: OpenTransaction): DirectSqlite | undefined {
+    return this.#sqlite ? directSqlite(this.#sqlite, () => held.open) : undefined
   }
 
   #checkUsable(): void {

@@ -38,7 +38,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
  * await store.transaction(async (tx) => tx.identities.insert(alice))
  */
 export async function openStore(options: DatabaseOptions): Promise<Store> {
-  const { dialect, engine } = createDialect(options)
+  const { dialect, engine, sqlite } = createDialect(options)
   const db = new Kysely<Database>({ dialect })
   try {
     await migrateToLatest(db, engine)
@@ -46,5 +46,5 @@ export async function openStore(options: DatabaseOptions): Promise<Store> {
     await db.destroy().catch(() => undefined)
     throw toStoreError(error)
   }
-  return new KyselyStore(db, engine)
+  return new KyselyStore(db, engine, sqlite)
 }

@@ -1,4 +1,5 @@
 import type { Engine, Executor } from './database.js'
+import type { DirectSqlite } from './direct-sqlite.js'
 
 /** What a repository runs on: the store's root handle or one open transaction. */
 export interface Scope {
@@ -9,10 +10,12 @@ export interface Scope {
    * Runs several statements as one unit: inside the caller's transaction when there is one,
    * otherwise in a transaction of its own, so a repository call is never half-applied.
    */
-  atomic<T>(fn: (db: Executor) => Promise<T>): Promise<T>
+  atomic<T>(fn: (db: Executor, direct?: DirectSqlite) => Promise<T>): Promise<T>
   /**
    * True inside one open transaction: what it wrote cannot change under it until commit (its
    * locks hold other writers off), so a repository may remember it for the transaction's length.
    */
   readonly transactional?: boolean
+  /** The SQLite connection itself, while this scope's transaction holds it (bulk paths only). */
+  readonly direct?: DirectSqlite | undefined
 }

@@ -1,0 +1,329 @@
+import { ConnectorError, type ConnectorInstance } from '../connectors/connector.js'
+import { backoffMs, type Grant, type VerificationResult } from '../domain/grant.js'
+import type { AppDeps } from './deps.js'
+import { casGrant, casGrants, errorText, intentHandle } from './grant-transitions.js'
+import { recordAudit, recordAuditMany } from './load.js'
+
+/** Grants per batch at most: bounds one transaction's length and one connector call's size. */
+export const MAX_REVOCATION_BATCH = 500
+
+/** Target calls in flight at once for a connector without batches (as the engine ran them before). */
+const ONE_BY_ONE_IN_FLIGHT = 8
+
+type TargetOutcome = { ok: true; verification: VerificationResult } | { ok: false; error: unknown }
+
+/**
+ * Claims the due grants among `grantIds`, revokes them on their targets, verifies access is gone,
+ * and records the outcomes: the same steps and audit events as one grant at a time, but one
+ * claim transaction, one batch call per target where the connector takes batches, and one
+ * commit for all that succeeded. At 10,000 grants due in a second, that is tens of transactions
+ * instead of 20,000. Several processes may pass the same ids: compare-and-swap lets exactly one
+ * claim each grant. Returns, per id, the grant as it ended here, or null when there was nothing
+ * (more) to do.
+ */
+export async function executeRevocations(
+  deps: AppDeps,
+  grantIds: readonly string[],
+): Promise<Array<Grant | null>> {
+  const ended = new Map<string, Grant>()
+  for (let i = 0; i < grantIds.length; i += MAX_REVOCATION_BATCH) {
+    for (const g of await revokeBatch(deps, grantIds.slice(i, i + MAX_REVOCATION_BATCH))) {
+      ended.set(g.id, g)
+    }
+  }
+  return grantIds.map((id) => ended.get(id) ?? null)
+}
+
+async function revokeBatch(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[]> {
+  const claimed = await claim(deps, grantIds)
+  if (claimed.length === 0) return []
+  // On SQLite every await here resolves at once: without these turns a batch would hold the
+  // event loop (timers, HTTP, /readyz) from its claim to its commit.
+  await yieldToEventLoop()
+  deps.faults?.reach('revoke.before_target')
+  const outcomes = await revokeOnTargets(deps, claimed)
+  deps.faults?.reach('revoke.after_target')
+  await yieldToEventLoop()
+  const revoked = await commitRevoked(deps, claimed, outcomes)
+  const failed: Grant[] = []
+  for (const grant of claimed) {
+    const outcome = outcomes.get(grant.id)
+    if (outcome?.ok !== false) continue
+    const next = await recordRevokeFailure(deps, grant, outcome.error)
+    if (next) failed.push(next)
+  }
+  return [...revoked, ...failed]
+}
+
+/** One transaction: every grant still due moves to `revoking` under this worker's lease. */
+async function claim(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[]> {
+  const { store, clock, settings } = deps
+  const now = clock.now()
+  return store.transaction(async (tx) => {
+    const due = (await tx.grants.getMany(grantIds)).filter((g) => isRevocableNow(g, now))
+    const leaseUntil = new Date(now.getTime() + settings.leaseMs)
+    const stored = await casGrants(
+      tx,
+      due.map((g) => ({
+        current: g,
+        changes: {
+          state: 'revoking' as const,
+          revokeReason: g.revokeReason ?? 'expired',
+          revokeDueAt: g.revokeDueAt ?? g.expiresAt,
+          revokeAttempts: g.revokeAttempts + 1,
+          leaseOwner: settings.workerId,
+          leaseUntil,
+        },
+      })),
+    )
+    const won: Grant[] = []
+    const events = []
+    for (const [i, next] of stored.entries()) {
+      const from = due[i]
+      if (!next || !from) continue
+      won.push(next)
+      events.push({
+        type: 'grant.revoking' as const,
+        actor: `system:${settings.workerId}`,
+        requestId: next.requestId,
+        grantId: next.id,
+        data: { reason: next.revokeReason, attempt: next.revokeAttempts, fromState: from.state },
+      })
+    }
+    await recordAuditMany(tx, deps, events)
+    return won
+  })
+}
+
+/** One transaction: every grant whose access is verified gone becomes `revoked`. */
+async function commitRevoked(
+  deps: AppDeps,
+  claimed: readonly Grant[],
+  outcomes: ReadonlyMap<string, TargetOutcome>,
+): Promise<Grant[]> {
+  const { store, clock, settings } = deps
+  const revokedAt = clock.now()
+  const items = claimed.flatMap((grant) => {
+    const outcome = outcomes.get(grant.id)
+    if (outcome?.ok !== true) return []
+    const due = grant.revokeDueAt ?? grant.expiresAt
+    const lag = Math.max(0, revokedAt.getTime() - due.getTime())
+    return [{ grant, lag, verification: outcome.verification }]
+  })
+  if (items.length === 0) return []
+  const done = await store.transaction(async (tx) => {
+    const stored = await casGrants(
+      tx,
+      items.map(({ grant, lag, verification }) => ({
+        current: grant,
+        changes: {
+          state: 'revoked' as const,
+          revokedAt,
+          revocationLagMs: lag,
+          verification,
+          leaseOwner: null,
+          leaseUntil: null,
+          nextAttemptAt: null,
+          lastError: null,
+          // A credential nobody picked up must not outlive the grant, even sealed.
+          credentialCiphertext: null,
+        },
+      })),
+    )
+    const won: Array<{ grant: Grant; lag: number }> = []
+    for (const [i, next] of stored.entries()) {
+      const item = items[i]
+      if (next && item) won.push({ grant: next, lag: item.lag })
+    }
+    await recordAuditMany(
+      tx,
+      deps,
+      won.map(({ grant, lag }) => ({
+        type: 'grant.revoked' as const,
+        actor: `system:${settings.workerId}`,
+        requestId: grant.requestId,
+        grantId: grant.id,
+        data: {
+          reason: grant.revokeReason,
+          revocationLagMs: lag,
+          verification: grant.verification,
+          attempts: grant.revokeAttempts,
+        },
+      })),
+    )
+    deps.faults?.reach('revoke.before_commit')
+    return won
+  })
+  if (done.length > 0) deps.faults?.reach('revoke.after_commit')
+  // One line per grant at debug, one per batch at info: the audit log holds every revocation, and
+  // a revocation window must not turn into thousands of log lines a second.
+  let maxLag = 0
+  for (const { grant, lag } of done) {
+    deps.log.debug({ grantId: grant.id, lagMs: lag, verification: grant.verification }, 'grant revoked')
+    maxLag = Math.max(maxLag, lag)
+    deps.signals.grantRevoked(grant)
+  }
+  if (done.length === 1) {
+    const [only] = done
+    deps.log.info({ grantId: only?.grant.id, lagMs: maxLag, verification: only?.grant.verification }, 'grant revoked')
+  } else if (done.length > 1) {
+    deps.log.info({ grants: done.length, maxLagMs: maxLag }, 'grants revoked')
+  }
+  return done.map(({ grant }) => grant)
+}
+
+/** Revokes each claimed grant on its target: one batch per target where the connector takes one. */
+async function revokeOnTargets(
+  deps: AppDeps,
+  claimed: readonly Grant[],
+): Promise<Map<string, TargetOutcome>> {
+  const outcomes = new Map<string, TargetOutcome>()
+  const byTarget = new Map<string, Grant[]>()
+  for (const grant of claimed) {
+    if (grant.issueAttempts === 0) {
+      outcomes.set(grant.id, { ok: true, verification: 'not_issued' })
+      continue
+    }
+    const group = byTarget.get(grant.targetId)
+    if (group) group.push(grant)
+    else byTarget.set(grant.targetId, [grant])
+  }
+  await Promise.all(
+    [...byTarget].map(async ([targetId, grants]) => {
+      let instance: ConnectorInstance
+      try {
+        const target = await deps.store.catalog.getTarget(targetId)
+        if (!target) {
+          throw new ConnectorError('not-found', 'target is no longer configured', { retryable: true })
+        }
+        instance = await deps.connectors.instanceFor(target)
+      } catch (error) {
+        for (const g of grants) outcomes.set(g.id, { ok: false, error })
+        return
+      }
+      const results = instance.revokeMany
+        ? await revokeAsBatch(deps, instance, grants)
+        : await revokeOneByOne(deps, instance, grants)
+      for (const [i, g] of grants.entries()) {
+        outcomes.set(g.id, results[i] ?? { ok: false, error: new Error('no outcome') })
+      }
+    }),
+  )
+  return outcomes
+}
+
+async function revokeAsBatch(
+  deps: AppDeps,
+  instance: ConnectorInstance,
+  grants: readonly Grant[],
+): Promise<TargetOutcome[]> {
+  try {
+    const results = await instance.revokeMany?.(
+      grants.map((g) => g.handle ?? intentHandle(g)),
+      { signal: AbortSignal.timeout(deps.settings.connectorTimeoutMs) },
+    )
+    if (results?.length !== grants.length) throw new Error('the connector answered for a different batch')
+    return results.map((r): TargetOutcome => {
+      if (!r.ok) return r
+      return r.liveness === 'gone' ? { ok: true, verification: 'gone' } : { ok: false, error: stillLive() }
+    })
+  } catch (error) {
+    return grants.map(() => ({ ok: false, error }))
+  }
+}
+
+/** Connectors without batches: a few calls in flight at once, each revoke then inspect. */
+async function revokeOneByOne(
+  deps: AppDeps,
+  instance: ConnectorInstance,
+  grants: readonly Grant[],
+): Promise<TargetOutcome[]> {
+  const results: TargetOutcome[] = new Array<TargetOutcome>(grants.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < grants.length; i = next++) {
+      const grant = grants[i]
+      if (!grant) continue
+      try {
+        results[i] = { ok: true, verification: await revokeOne(deps, instance, grant) }
+      } catch (error) {
+        results[i] = { ok: false, error }
+      }
+    }
+  }
+  const workers = Math.min(grants.length, ONE_BY_ONE_IN_FLIGHT)
+  await Promise.all(Array.from({ length: workers }, worker))
+  return results
+}
+
+async function revokeOne(deps: AppDeps, instance: ConnectorInstance, grant: Grant): Promise<VerificationResult> {
+  const handle = grant.handle ?? intentHandle(grant)
+  await instance.revoke(handle, { signal: AbortSignal.timeout(deps.settings.connectorTimeoutMs) })
+  if (!instance.inspect) return 'not_supported'
+  const live = await instance.inspect(handle, { signal: AbortSignal.timeout(deps.settings.connectorTimeoutMs) })
+  if (live === 'live') throw stillLive()
+  return 'gone'
+}
+
+function stillLive(): ConnectorError {
+  return new ConnectorError('conflict', 'access is still live on the target after revoke', {
+    retryable: true,
+  })
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+export function isRevocableNow(g: Grant, now: Date): boolean {
+  const t = now.getTime()
+  switch (g.state) {
+    case 'active':
+      return g.expiresAt.getTime() <= t
+    case 'revoking':
+      return g.leaseUntil === null || g.leaseUntil.getTime() <= t
+    case 'revoke_failed':
+    case 'irrevocable':
+      return g.nextAttemptAt === null || g.nextAttemptAt.getTime() <= t
+    case 'scheduled':
+    case 'issuing':
+    case 'issue_failed':
+    case 'revoked':
+      return false
+  }
+}
+
+async function recordRevokeFailure(deps: AppDeps, claimed: Grant, error: unknown): Promise<Grant | null> {
+  const { settings, clock } = deps
+  const now = clock.now()
+  const final = claimed.revokeAttempts >= settings.revoke.maxAttempts
+  const wait = final
+    ? settings.irrevocableRetryMs
+    : backoffMs(claimed.revokeAttempts, settings.revoke.baseMs, settings.revoke.capMs, deps.random())
+  const message = errorText(error)
+  const next = await deps.store.transaction(async (tx) => {
+    const stored = await casGrant(tx, claimed, {
+      state: final ? 'irrevocable' : 'revoke_failed',
+      nextAttemptAt: new Date(now.getTime() + wait),
+      lastError: message,
+      leaseOwner: null,
+      leaseUntil: null,
+    })
+    if (!stored) return null
+    await recordAudit(tx, deps, {
+      type: final ? 'grant.irrevocable' : 'grant.revoke_failed',
+      actor: `system:${settings.workerId}`,
+      requestId: claimed.requestId,
+      grantId: claimed.id,
+      data: { attempt: claimed.revokeAttempts, error: message, nextAttemptAt: new Date(now.getTime() + wait) },
+    })
+    return stored
+  })
+  if (next && final) {
+    deps.log.error({ grantId: claimed.id, error: message }, 'grant is irrevocable: a human must act')
+    deps.signals.grantIrrevocable(next)
+  } else if (next) {
+    deps.log.warn({ grantId: claimed.id, attempt: claimed.revokeAttempts, error: message }, 'revocation failed; will retry')
+  }
+  return next
+}
