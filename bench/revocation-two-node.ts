@@ -334,14 +334,14 @@ function rowsOf(
       targets: [],
     },
     {
-      metric: 'claims node A held when killed (its lease, not finished)',
+      metric: 'claims node A held when killed (not finished)',
       unit: 'count',
       ours: pick((o) => o.orphans),
       floor: null,
       targets: [],
     },
     {
-      metric: 'pickup: kill → survivor revokes the last of them (floor: lease left)',
+      metric: 'pickup: kill → B revokes the last of them (floor: lease left)',
       unit: 'ms',
       ours: pick((o) => o.pickupMaxMs),
       floor: pick((o) => o.leaseLeftMaxMs),
