@@ -147,7 +147,9 @@ function stopNode(child: ReturnType<typeof fork>): Promise<void> {
  * The floor: the engine's own timer discipline (a min-heap, one setTimeout re-armed for the next
  * due time) firing the same due times and doing nothing, so what remains is timer lateness.
  */
-async function timerFloor(count: number): Promise<LatencySummary & { longestStallMs: number }> {
+export async function timerFloor(
+  count: number,
+): Promise<LatencySummary & { longestStallMs: number }> {
   const stalls = monitorEventLoopDelay({ resolution: 10 })
   const heap = new MinHeap<number>()
   const base = nowMs() + LEAD_MS
@@ -177,7 +179,7 @@ async function timerFloor(count: number): Promise<LatencySummary & { longestStal
   return { ...summarize(lateness), longestStallMs: stalls.max / 1e6 }
 }
 
-function medianLag(runs: LatencySummary[]): LatencySummary {
+export function medianLag(runs: LatencySummary[]): LatencySummary {
   const pick = (f: (s: LatencySummary) => number) => median(runs.map(f))
   return {
     count: pick((r) => r.count),

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { policyDecision } from './policy-decision.js'
 import { requestToGrant } from './request-to-grant.js'
 import { revocationLag } from './revocation-lag.js'
+import { revocationTwoNode } from './revocation-two-node.js'
 import { audit } from './audit.js'
 import { footprint } from './footprint.js'
 import { reconcileDiff } from './reconcile-diff.js'
@@ -17,6 +18,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   policyDecision,
   requestToGrant,
   revocationLag,
+  revocationTwoNode,
   audit,
   footprint,
   reconcileDiff,
@@ -28,8 +30,8 @@ benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')} (default: all, in this o
 
 options:
   --quick                  smaller sizes and fewer rounds (a smoke run; not figures to publish)
-  --grants <n>             grants expiring in the revocation window (default 100000; quick 10000)
-  --revocation-runs <n>    revocation windows, each freshly seeded (default 1)
+  --grants <n>             grants expiring in the revocation windows (default 100000; quick 10000)
+  --revocation-runs <n>    revocation windows per revocation benchmark, each freshly seeded (default 1)
   --events <n>             events in the exported audit chain (default 200000; quick 20000)
   --keys <n>               entries per side of the reconciliation diff (default 1000000; quick 100000)
   --seconds <n>            length of one load round (default 5; quick 2)

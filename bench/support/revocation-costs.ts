@@ -64,7 +64,7 @@ async function measure(world: BenchWorld): Promise<RevocationCosts> {
     await connector.revoke(handle, { signal: AbortSignal.timeout(15_000) })
     await connector.inspect?.(handle, { signal: AbortSignal.timeout(15_000) })
   })
-  await seedActiveGrants(store, SAMPLES, () => new Date(Date.now() - 1000))
+  await seedActiveGrants(store, randomIdSource, SAMPLES, new Date(), new Date(Date.now() - 1000))
   const due = await store.grants.listRevocable(new Date(), SAMPLES)
   const tx0 = world.transactions()
   const seq0 = (await store.audit.head()).seq

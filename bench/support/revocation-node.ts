@@ -1,5 +1,6 @@
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
+import { randomIdSource } from '../../src/security/random-id-source.js'
 import { BEAT_MS, type NodeMessage } from './revocation-protocol.js'
 import { seedActiveGrants } from './seed-grants.js'
 import { nowMs } from './stats.js'
@@ -44,7 +45,13 @@ async function main(): Promise<void> {
   const dbFile = path.join(world.dataDir, 'hourglass.db')
   const parked = Date.now() + PARKED_MS
   const seedStart = nowMs()
-  await seedActiveGrants(world.store, count, (i) => new Date(parked + (i * windowMs) / count))
+  await seedActiveGrants(
+    world.store,
+    randomIdSource,
+    count,
+    new Date(),
+    (i) => new Date(parked + (i * windowMs) / count),
+  )
   const seedMs = nowMs() - seedStart
   const base = Date.now() + leadMs
   moveIntoWindow(dbFile, base - parked)

@@ -51,6 +51,8 @@ export interface BenchWorldOptions {
   lifecycle?: ConfigInput['lifecycle']
   /** Skip the sample identities and catalog (the caller seeds its own data). */
   empty?: boolean
+  /** Another world's keys, for nodes of one deployment (as `serve` processes share theirs). */
+  keys?: { dataKey: string; auditSigningKeyFile: string }
 }
 
 /**
@@ -59,15 +61,15 @@ export interface BenchWorldOptions {
  */
 export async function startBenchWorld(options: BenchWorldOptions = {}): Promise<BenchWorld> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hourglass-bench-'))
-  const auditKey = path.join(dataDir, 'keys', 'audit.pem')
-  ensureAuditSigningKey(auditKey)
+  const auditKey = options.keys?.auditSigningKeyFile ?? path.join(dataDir, 'keys', 'audit.pem')
+  if (options.keys === undefined) ensureAuditSigningKey(auditKey)
   const emptyCatalog = path.join(dataDir, 'empty-catalog.json')
   await writeFile(emptyCatalog, JSON.stringify({ targets: [], entitlements: [] }))
   const config = loadConfig({
     env: {},
     overrides: {
       dataDir,
-      dataKey: generateDataKey(),
+      dataKey: options.keys?.dataKey ?? generateDataKey(),
       auditSigningKeyFile: auditKey,
       policyDir: POLICY_DIR,
       catalogFile: emptyCatalog,

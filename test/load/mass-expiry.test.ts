@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyExport } from '../../src/audit/verify-chain.js'
 import { LifecycleEngine } from '../../src/engine/lifecycle-engine.js'
 import { LiveClock } from '../support/live-clock.js'
-import { seedActiveGrants } from '../support/seed-active-grants.js'
+import { seedActiveGrants } from '../../bench/support/seed-grants.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../support/services.js'
 import { startTestWorld, type TestWorld } from '../support/test-runtime.js'
 

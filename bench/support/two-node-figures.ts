@@ -1,0 +1,185 @@
+import { medianLag } from '../revocation-lag.js'
+import type { Row } from './report.js'
+import { median, type LatencySummary } from './stats.js'
+
+/** The two-node run's timing, for the labels and notes. */
+export interface WindowShape {
+  windowMs: number
+  /** Node A is killed this far through the window (0–1). */
+  killAt: number
+  graceMs: number
+  stragglerWaitMs: number
+}
+
+/** What one two-node window measured. */
+export interface RunFigures {
+  lag: LatencySummary
+  missed: number
+  /** Still not revoked when we stopped; their lag counts as (stop − due), a lower bound. */
+  unrevoked: number
+  revokedTwice: number
+  byVictim: number
+  bySurvivor: number
+  /** Grants the killed node held a claim on (state revoking, its lease) when it died. */
+  orphans: number
+  /** Of those, not revoked by the survivor when we stopped (their pickup is a lower bound). */
+  orphansLeft: number
+  /** Kill → the survivor's revocation of the killed node's claims (max over them). */
+  pickupMaxMs: number
+  /** The latest moment, after the kill, at which one of those leases ran out. */
+  leaseLeftMaxMs: number
+  leaseMs: number
+  sweepIntervalMs: number
+  throughput: number
+  survivorStallMs: number
+  jwtRecords: number
+  revokedWithoutRecord: number
+  retried: number
+  firstError: string | null
+  engineStartMs: number
+  /** The lead left when the move into the window had committed. */
+  leadLeftMs: number
+  /** How long after the first expiry both engines had started (0: in time). */
+  lateStartMs: number
+  killedAtMs: number
+  seedMs: number
+}
+
+export function rowsOf(
+  ours: RunFigures[],
+  floors: Array<LatencySummary & { longestStallMs: number }>,
+  grants: number,
+  shape: WindowShape,
+): Row[] {
+  const pick = (f: (o: RunFigures) => number) => median(ours.map(f))
+  const lag = medianLag(ours.map((o) => o.lag))
+  const floor = medianLag(floors)
+  const takeover = pick((o) => o.leaseMs + o.sweepIntervalMs)
+  const zero = [{ on: 'ours' as const, op: '<=' as const, value: 0 }]
+  return [
+    { metric: 'lag p50', unit: 'ms', ours: lag.p50, floor: floor.p50, targets: [] },
+    {
+      metric: 'lag p99',
+      unit: 'ms',
+      ours: lag.p99,
+      floor: floor.p99,
+      targets: [{ on: 'ours', op: '<=', value: 250 }],
+    },
+    { metric: 'lag max', unit: 'ms', ours: lag.max, floor: floor.max, targets: [] },
+    {
+      metric: 'missed (not revoked by window end + 5 s)',
+      unit: 'count',
+      ours: pick((o) => o.missed),
+      floor: null,
+      targets: zero,
+    },
+    {
+      metric: 'revoked twice (grants with > 1 grant.revoked event)',
+      unit: 'count',
+      ours: pick((o) => o.revokedTwice),
+      floor: null,
+      targets: zero,
+    },
+    {
+      metric: `revoked by node A (killed at ${(shape.killAt * shape.windowMs) / 1000} s)`,
+      unit: 'count',
+      ours: pick((o) => o.byVictim),
+      floor: null,
+      targets: [],
+    },
+    {
+      metric: 'revoked by node B (survivor)',
+      unit: 'count',
+      ours: pick((o) => o.bySurvivor),
+      floor: null,
+      targets: [],
+    },
+    {
+      metric: 'claims node A held when killed (not finished)',
+      unit: 'count',
+      ours: pick((o) => o.orphans),
+      floor: null,
+      targets: [],
+    },
+    {
+      metric: 'pickup: kill → B revokes the last of them (floor: lease left)',
+      unit: 'ms',
+      ours: pick((o) => o.pickupMaxMs),
+      floor: pick((o) => o.leaseLeftMaxMs),
+      targets: [{ on: 'ours', op: '<=', value: takeover }],
+    },
+    {
+      metric: 'longest event-loop stall of the survivor during the window',
+      unit: 'ms',
+      ours: pick((o) => o.survivorStallMs),
+      floor: median(floors.map((f) => f.longestStallMs)),
+      targets: [],
+    },
+    {
+      metric: `revocations/s, both nodes, vs needed (${grants.toLocaleString('en-US')} / 10 s)`,
+      unit: '/s',
+      ours: pick((o) => o.throughput),
+      floor: grants / (shape.windowMs / 1000),
+      targets: [],
+    },
+  ]
+}
+
+export function notesOf(
+  ours: RunFigures[],
+  grants: number,
+  runs: number,
+  origin: string,
+  shape: WindowShape,
+): string[] {
+  const pick = (f: (o: RunFigures) => number) => median(ours.map(f))
+  const leaseMs = pick((o) => o.leaseMs)
+  const sweepMs = pick((o) => o.sweepIntervalMs)
+  const notes = [
+    `${grants} grants, expiries evenly spread over ${shape.windowMs / 1000} s; ${runs} run(s), figures are medians over runs. ` +
+      `PostgreSQL: ${origin}. Two node processes, each the real runtime with the engine's default settings ` +
+      `(its own pool and workerId, system clock); node A gets SIGKILL ${(shape.killAt * shape.windowMs) / 1000} s into the window.`,
+    `Pickup target: lease (leaseMs ${leaseMs} ms, the claim timeout) + sweep interval (${sweepMs} ms) = ${leaseMs + sweepMs} ms. ` +
+      "The floor is how long after the kill the last of node A's leases ran out: no node may take over sooner.",
+    `Share: node A revoked ${pick((o) => o.byVictim)} and node B ${pick((o) => o.bySurvivor)} (counted from grant.revoked audit events by actor).`,
+    `jwt revocation records: ${pick((o) => o.jwtRecords)}; revoked grants without one: ${pick((o) => o.revokedWithoutRecord)}. ` +
+      'A record is written insert-if-absent under one key per token, so a second write of it cannot be seen; ' +
+      'double revocation is counted from the audit log.',
+  ]
+  const orphansLeft = pick((o) => o.orphansLeft)
+  if (pick((o) => o.orphans) === 0) {
+    notes.push(
+      'Node A held no unfinished claim when it was killed, so there was nothing to pick up.',
+    )
+  } else if (orphansLeft > 0) {
+    notes.push(
+      `${orphansLeft} of node A's claims were still not revoked when we stopped: pickup is a lower bound.`,
+    )
+  }
+  const retried = pick((o) => o.retried)
+  if (retried > 0) {
+    const error = ours.find((o) => o.firstError !== null)?.firstError ?? 'not recorded'
+    notes.push(
+      `${retried} grants had a failed revocation attempt (retried with backoff); e.g. "${error}".`,
+    )
+  }
+  const unrevoked = pick((o) => o.unrevoked)
+  if (unrevoked > 0) {
+    notes.push(
+      `${unrevoked} grants were still not revoked when we stopped node B (window end + ${(shape.graceMs + shape.stragglerWaitMs) / 1000} s ` +
+        'at least, and long enough for the lease takeover); their lag counts as (then − due), so p50, p99 and max are lower bounds.',
+    )
+  }
+  const lateStartMs = pick((o) => o.lateStartMs)
+  notes.push(
+    `Engine start (first sweep, loading the heap; both nodes at once) took ${pick((o) => o.engineStartMs).toFixed(0)} ms ` +
+      `of the ${(pick((o) => o.leadLeftMs) / 1000).toFixed(1)} s left before the first expiry` +
+      (lateStartMs > 0
+        ? ` — ${lateStartMs.toFixed(0)} ms too long, so the first grants were late before any work`
+        : '') +
+      `; node A was killed ${pick((o) => o.killedAtMs).toFixed(0)} ms into the window; seeding (bulk insert of the store's own rows, a sample read back through the store) took ${(pick((o) => o.seedMs) / 1000).toFixed(1)} s (not part of any figure).`,
+    'Floor: a min-heap and one re-armed setTimeout firing the same due times with no work (timer lateness alone), as in the one-node bench. ' +
+      'Our lag is whole milliseconds (revokedAt − dueAt, as stored).',
+  )
+  return notes
+}
