@@ -71,7 +71,7 @@ async function measure(world: BenchWorld): Promise<RevocationCosts> {
   const revocationMs = await meanMs((i) => executeRevocation(deps, due[i]?.id ?? ''))
   const transactionsPerRevocation = (world.transactions() - tx0) / SAMPLES
   const auditEventsPerRevocation = ((await store.audit.head()).seq - seq0) / SAMPLES
-  await seedActiveGrants(store, MAX_REVOCATION_BATCH, () => new Date(Date.now() - 1000))
+  await seedActiveGrants(store, randomIdSource, MAX_REVOCATION_BATCH, new Date(), new Date(Date.now() - 1000))
   const batch = (await store.grants.listRevocable(new Date(), MAX_REVOCATION_BATCH)).map((g) => g.id)
   const txBatch = world.transactions()
   const batchStart = nowMs()

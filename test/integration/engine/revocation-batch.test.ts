@@ -4,7 +4,7 @@ import { verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-eve
 import { createRuntime, type Runtime } from '../../../src/main/runtime.js'
 import { openStore } from '../../../src/storage/kysely/open-store.js'
 import type { Store } from '../../../src/storage/store.js'
-import { seedActiveGrants } from '../../support/seed-active-grants.js'
+import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 import { silentLog, startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
