@@ -67,6 +67,49 @@ export function describeBatchContract(ctx: StoreContext): void {
       expect(await ctx.store().grants.get(b.id)).toEqual({ ...b, lastError: 'theirs', version: 2 })
     })
 
+    it('patchMany over several chunks and shapes: each patch wins or loses on its own version', async () => {
+      const grants = Array.from({ length: 450 }, (_, i) => aGrant({ revokeAttempts: i % 5 }))
+      await ctx.store().transaction(async (tx) => {
+        for (const g of grants) await tx.grants.insert(g)
+      })
+      // Every seventh grant was changed by someone else since it was read.
+      const stale = new Set(grants.filter((_, i) => i % 7 === 0).map((g) => g.id))
+      for (const id of stale) {
+        const g = grants.find((x) => x.id === id)
+        if (g) await ctx.store().grants.update({ ...g, lastError: 'theirs', version: 2 }, 1)
+      }
+      const patches = grants.map((g, i) =>
+        i % 2 === 0
+          ? {
+              grant: { ...g, state: 'revoking' as const, revokeAttempts: g.revokeAttempts + 1, leaseUntil: after(MINUTE), version: 2 },
+              expectedVersion: 1,
+              fields: ['state', 'revokeAttempts', 'leaseUntil'] as const,
+            }
+          : {
+              grant: { ...g, lastError: `mine ${String(i)}`, nextAttemptAt: null, version: 2 },
+              expectedVersion: 1,
+              fields: ['lastError', 'nextAttemptAt'] as const,
+            },
+      )
+      const changed = await ctx.store().transaction((tx) => tx.grants.patchMany(patches))
+      expect(changed).toEqual(grants.map((g) => !stale.has(g.id)))
+      const stored = new Map((await ctx.store().grants.getMany(grants.map((g) => g.id))).map((g) => [g.id, g]))
+      for (const [i, p] of patches.entries()) {
+        const g = grants[i]
+        if (!g) continue
+        expect(stored.get(g.id)).toEqual(stale.has(g.id) ? { ...g, lastError: 'theirs', version: 2 } : p.grant)
+      }
+    })
+
+    it('patchMany applies two patches of one grant in order: the second finds the version moved', async () => {
+      const g = aGrant()
+      await ctx.store().grants.insert(g)
+      const first = { grant: { ...g, lastError: 'first', version: 2 }, expectedVersion: 1, fields: ['lastError'] as const }
+      const second = { grant: { ...g, lastError: 'second', version: 2 }, expectedVersion: 1, fields: ['lastError'] as const }
+      expect(await ctx.store().transaction((tx) => tx.grants.patchMany([first, second]))).toEqual([true, false])
+      expect((await ctx.store().grants.get(g.id))?.lastError).toBe('first')
+    })
+
     it('patchMany refuses a field that is not a grant column', async () => {
       const a = aGrant()
       await ctx.store().grants.insert(a)

@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import type { Grant, GrantState } from '../../domain/grant.js'
-import type { GrantRepository } from '../store.js'
+import type { GrantPatch, GrantRepository } from '../store.js'
 import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { GrantRow } from './database.js'
@@ -84,6 +84,65 @@ const PATCHABLE: ReadonlySet<string> = new Set<keyof GrantRow>([
   'verification', 'lease_owner', 'lease_until', 'created_at',
 ])
 
+/** PostgreSQL types of the patchable columns, for the typed VALUES list of a multi-row patch. */
+const PG_TYPE: Readonly<Partial<Record<keyof GrantRow, string>>> = {
+  break_glass: 'integer',
+  starts_at: 'bigint',
+  expires_at: 'bigint',
+  credential_retrieved_at: 'bigint',
+  issued_at: 'bigint',
+  issue_attempts: 'integer',
+  revoke_attempts: 'integer',
+  next_attempt_at: 'bigint',
+  revoke_due_at: 'bigint',
+  revoked_at: 'bigint',
+  revocation_lag_ms: 'bigint',
+  lease_until: 'bigint',
+  created_at: 'bigint',
+}
+
+/** Patches per PostgreSQL statement: a few thousand parameters, far below its limit of 65,535. */
+const PG_PATCH_CHUNK = 200
+
+/**
+ * On PostgreSQL each statement is a round trip, so patches of the same shape go as one
+ * `update … from (values …)` per chunk; `returning` tells which rows matched their version.
+ */
+async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[]): Promise<boolean[]> {
+  const changed = new Set<string>()
+  const byShape = new Map<string, GrantPatch[]>()
+  for (const patch of patches) {
+    const shape = patch.fields.map(columnOf).join(',')
+    const group = byShape.get(shape)
+    if (group) group.push(patch)
+    else byShape.set(shape, [patch])
+  }
+  for (const [shape, group] of byShape) {
+    const columns = shape === '' ? [] : (shape.split(',') as Array<keyof GrantRow>)
+    const names = ['id', 'expected_version', 'version', ...columns]
+    const typed = (c: string) => `v.${c}::${PG_TYPE[c as keyof GrantRow] ?? 'text'}`
+    const version = (c: string) => `v.${c}::integer`
+    const set = [`version = ${version('version')}`, ...columns.map((c) => `${c} = ${typed(c)}`)].join(', ')
+    for (let i = 0; i < group.length; i += PG_PATCH_CHUNK) {
+      const chunk = group.slice(i, i + PG_PATCH_CHUNK)
+      const params: unknown[] = []
+      const tuples = chunk.map(({ grant, expectedVersion }) => {
+        const row = toRow(grant, expectedVersion + 1)
+        params.push(grant.id, expectedVersion, expectedVersion + 1, ...columns.map((c) => row[c]))
+        const base = params.length - names.length
+        return `(${names.map((_, k) => `$${String(base + k + 1)}`).join(', ')})`
+      })
+      const text =
+        `update grants as g set ${set} from (values ${tuples.join(', ')}) as v(${names.join(', ')}) ` +
+        `where g.id = v.id and g.version = ${version('expected_version')} returning g.id`
+      const result = await scope.db.executeQuery<{ id: string }>(CompiledQuery.raw(text, params))
+      for (const row of result.rows) changed.add(row.id)
+    }
+  }
+  // The caller passes each grant once, so the id says which patch matched.
+  return patches.map((p) => changed.has(p.grant.id))
+}
+
 const columns = new Map<string, keyof GrantRow>()
 
 function columnOf(field: keyof Grant): keyof GrantRow {
@@ -155,6 +214,9 @@ export function grantRepository(scope: Scope): GrantRepository {
     },
 
     async patchMany(patches) {
+      const unique = new Set(patches.map((p) => p.grant.id)).size === patches.length
+      // One statement per chunk on PostgreSQL; a grant patched twice in one call goes in order, one by one.
+      if (scope.engine === 'postgres' && unique) return patchManyOnPostgres(scope, patches)
       const changed: boolean[] = []
       for (const { grant, expectedVersion, fields } of patches) {
         const columns = fields.map(columnOf)
