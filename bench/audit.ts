@@ -128,13 +128,19 @@ async function verification(
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map(parseCheckpoint)
-    ensureOk(await verifyExportLines(() => lineBatches(eventsFile), fileCheckpoints, chain.publicKeyPem))
+    ensureOk(
+      await verifyExportLines(() => lineBatches(eventsFile), fileCheckpoints, chain.publicKeyPem),
+    )
     fromFile.push(perSecond(count, nowMs() - t))
     t = nowMs()
     ensureOk(await verifyExportLineArray(chain.lines, checkpoints, chain.publicKeyPem))
     fromLines.push(perSecond(count, nowMs() - t))
     t = nowMs()
-    ensureOk(await verifyExportLineArray(chain.lines, checkpoints, chain.publicKeyPem, { signatures: 'inline' }))
+    ensureOk(
+      await verifyExportLineArray(chain.lines, checkpoints, chain.publicKeyPem, {
+        signatures: 'inline',
+      }),
+    )
     inlineSignatures.push(perSecond(count, nowMs() - t))
     // The previous method: parse every line, then verifyExport.
     t = nowMs()

@@ -54,7 +54,10 @@ parentPort.postMessage(workerData.items.map(([payload, signature]) =>
   verify(null, Buffer.from(payload), key, Buffer.from(signature, 'base64url'))))
 `
 
-function onThread(checkpoints: readonly AuditCheckpoint[], publicKeyPem: string): Promise<boolean[]> {
+function onThread(
+  checkpoints: readonly AuditCheckpoint[],
+  publicKeyPem: string,
+): Promise<boolean[]> {
   // The payloads are built here with the same code `verifyExport` signs and checks against.
   let items: string[][]
   try {

@@ -45,7 +45,12 @@ export function sortCheckpoints(checkpoints: readonly AuditCheckpoint[]): AuditC
 }
 
 export function signatureValid(cp: AuditCheckpoint, key: KeyObject): boolean {
-  return verify(null, Buffer.from(checkpointPayload(cp)), key, Buffer.from(cp.signature, 'base64url'))
+  return verify(
+    null,
+    Buffer.from(checkpointPayload(cp)),
+    key,
+    Buffer.from(cp.signature, 'base64url'),
+  )
 }
 
 /**
@@ -78,7 +83,12 @@ export function checkCheckpoints(
     const hash = hashAt(cp.seq)
     if (hash !== undefined && hash !== cp.hash) {
       // The earlier checkpoint still matched, so the rewrite starts after it.
-      return fail(base, lastSeq, lastGood + 1, `history up to seq ${cp.seq} differs from the signed checkpoint`)
+      return fail(
+        base,
+        lastSeq,
+        lastGood + 1,
+        `history up to seq ${cp.seq} differs from the signed checkpoint`,
+      )
     }
     if (hash !== undefined) lastGood = cp.seq
     checked++

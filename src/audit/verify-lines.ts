@@ -1,5 +1,10 @@
 import { createPublicKey, hash } from 'node:crypto'
-import { GENESIS_HASH, hashAuditEvent, type AuditCheckpoint, type AuditEvent } from '../domain/audit-event.js'
+import {
+  GENESIS_HASH,
+  hashAuditEvent,
+  type AuditCheckpoint,
+  type AuditEvent,
+} from '../domain/audit-event.js'
 import { checkSignatures, type SignatureMode } from './checkpoint-signatures.js'
 import {
   chainBroken,
@@ -50,7 +55,14 @@ export async function verifyExportLines(
   if (await feed(open(), fast)) {
     const tail = fast.finish()
     if (tail && (await signatures().catch(() => null))?.every(Boolean) === true) {
-      return { ok: true, events: tail.count, lastSeq: tail.lastSeq, checkpointsChecked: sorted.length, firstBadSeq: null, reason: null }
+      return {
+        ok: true,
+        events: tail.count,
+        lastSeq: tail.lastSeq,
+        checkpointsChecked: sorted.length,
+        firstBadSeq: null,
+        reason: null,
+      }
     }
   }
   const exact = new ExactPass(sorted)
@@ -140,7 +152,11 @@ function readSeq(line: string, from: number): number {
 }
 
 /** The exact check of one event (what `verifyAuditChain` does for it). */
-function checkEvent(e: AuditEvent, seq: number, prevHash: string): { hash: string } | { reason: string } {
+function checkEvent(
+  e: AuditEvent,
+  seq: number,
+  prevHash: string,
+): { hash: string } | { reason: string } {
   if (e.seq !== seq) return { reason: `expected seq ${seq}` }
   if (e.prevHash !== prevHash) return { reason: 'prevHash does not match predecessor' }
   if (hashAuditEvent(e) !== e.hash) return { reason: 'content does not match its hash' }
@@ -251,6 +267,8 @@ class ExactPass implements LineSink {
   report(signer: () => (cp: AuditCheckpoint, index: number) => boolean): VerifyReport {
     if (this.thrown) throw this.thrown.error
     if (this.broken) return chainBroken(this.count, this.broken.seq, this.broken.reason)
-    return checkCheckpoints(this.count, this.seq, this.sorted, signer(), (seq) => this.hashes.get(seq))
+    return checkCheckpoints(this.count, this.seq, this.sorted, signer(), (seq) =>
+      this.hashes.get(seq),
+    )
   }
 }
