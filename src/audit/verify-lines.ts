@@ -110,6 +110,8 @@ const PREV_MEMBER = ',"prevHash":"'
 const SEQ_MEMBER = ',"seq":'
 /** `,"hash":"` + 64 hex digits + `"`. */
 const HASH_MEMBER_LENGTH = HASH_MEMBER.length + 64 + 1
+/** More than the members after `hash` take with ids of usual length: where the search starts. */
+const TAIL_SEARCH = 512
 const QUOTE = 34
 const COMMA = 44
 const ZERO = 48
@@ -120,21 +122,40 @@ const NINE = 57
  * string operations alone; null when the line is not in that form or does not hash to it.
  */
 export function canonicalLineHash(line: string, seq: number, prevHash: string): string | null {
-  const at = line.lastIndexOf(HASH_MEMBER)
+  const at = lastHashMember(line)
   if (at < 0 || line.charCodeAt(at + HASH_MEMBER_LENGTH - 1) !== QUOTE) return null
   const rest = at + HASH_MEMBER_LENGTH
-  // The member must sit right before the top-level `id` (the last `,"id":"` of the line):
-  // then, in a canonical body, the cut is between the top-level `grantId` and `id`.
-  if (line.lastIndexOf(ID_MEMBER) !== rest) return null
-  const prev = line.lastIndexOf(PREV_MEMBER)
-  if (prev < rest) return null
+  // The member must sit right before the top-level `id`, the last `,"id":"` of the line: then,
+  // in a canonical body, the cut is between the top-level `grantId` and `id`, and what follows
+  // holds only strings and seq, so the first `,"prevHash":"` and `,"seq":` are top-level ones.
+  if (!line.startsWith(ID_MEMBER, rest) || line.indexOf(ID_MEMBER, rest + 1) >= 0) return null
+  const prev = line.indexOf(PREV_MEMBER, rest)
+  if (prev < 0) return null
   const prevStart = prev + PREV_MEMBER.length
-  if (line.charCodeAt(prevStart + 64) !== QUOTE) return null
-  if (!line.startsWith(prevHash, prevStart)) return null
-  const seqAt = line.lastIndexOf(SEQ_MEMBER)
-  if (seqAt < prevStart || readSeq(line, seqAt + SEQ_MEMBER.length) !== seq) return null
+  if (line.charCodeAt(prevStart + 64) !== QUOTE || !line.startsWith(prevHash, prevStart))
+    return null
+  const seqAt = line.indexOf(SEQ_MEMBER, prevStart + 65)
+  if (seqAt < 0 || readSeq(line, seqAt + SEQ_MEMBER.length) !== seq) return null
   const own = line.slice(at + HASH_MEMBER.length, rest - 1)
   return hash('sha256', line.slice(0, at) + line.slice(rest), 'hex') === own ? own : null
+}
+
+/**
+ * Where the last `,"hash":"` of the line starts, or -1. Forward searches over the end of the
+ * line, where the top-level member is, cost far less than String#lastIndexOf (a runtime call).
+ */
+function lastHashMember(line: string): number {
+  let at = line.indexOf(HASH_MEMBER, Math.max(0, line.length - TAIL_SEARCH))
+  if (at < 0 && line.length > TAIL_SEARCH) at = line.indexOf(HASH_MEMBER)
+  if (at < 0) return -1
+  for (
+    let next = line.indexOf(HASH_MEMBER, at + 1);
+    next >= 0;
+    next = line.indexOf(HASH_MEMBER, at + 1)
+  ) {
+    at = next
+  }
+  return at
 }
 
 /** The non-negative integer at `from`, written as canonical JSON does, ended by a comma. */
