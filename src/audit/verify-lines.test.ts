@@ -217,7 +217,7 @@ describe('lines in other forms take the exact path', () => {
     }
   })
 
-  it('the hash member moved into a string of a signed line: not JSON, refused as before', async () => {
+  it('the hash member moved into a string or into data of a signed line: refused as before', async () => {
     // The rest still hashes right and a checkpoint still matches; only parsing can tell.
     const lines = exported(events)
     const line = lines[13]!
@@ -227,6 +227,14 @@ describe('lines in other forms take the exact path', () => {
     lines[13] = cut.slice(0, inId) + member + cut.slice(inId)
     expect(reference(lines, cps)).toEqual({ threw: true })
     expect(await viaLines(lines, cps)).toEqual({ threw: true })
+    // Before an `id` nested in data: valid JSON, but the hash is then data's, not the event's.
+    const nested = chain(30, (seq) => ({ a: seq, id: `inner_${seq}` }))
+    const other = exported(nested)
+    const plain = other[13]!.replace(member.replace(events[13]!.hash, nested[13]!.hash), '')
+    const inData = plain.indexOf(',"id":"inner_14"')
+    other[13] = plain.slice(0, inData) + member.replace(events[13]!.hash, nested[13]!.hash) + plain.slice(inData)
+    expect(other[13]).not.toBe(exported(nested)[13])
+    expect(await expectSame(other, checkpointsEvery(nested, 10))).toMatchObject({ ok: false, firstBadSeq: 14 })
   })
 
   it('no checkpoints: every line is checked exactly', async () => {
