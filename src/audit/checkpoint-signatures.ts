@@ -3,27 +3,25 @@ import { Worker } from 'node:worker_threads'
 import { checkpointPayload, type AuditCheckpoint } from '../domain/audit-event.js'
 import { signatureValid } from './verify-chain.js'
 
-export type SignatureMode = 'auto' | 'inline' | 'worker'
-
 /**
- * Below this many checkpoints a worker's start-up (tens of milliseconds) costs more than the
- * signatures it would take off the main thread (about 0.13 ms each).
+ * `worker` checks the signatures on a worker thread while the main thread hashes the chain (one
+ * signature costs about as much as hashing 50 events); `inline` checks them on the main thread
+ * when first asked for. Inline is the default: on the shared 2-core benchmark machine the worker
+ * was not measurably faster (it competes for the same cores, and its start-up costs tens of
+ * milliseconds); `npm run bench -- audit` reports both, so a quieter machine can tell again.
  */
-const WORKER_FROM = 250
+export type SignatureMode = 'inline' | 'worker'
 
 /**
- * Whether each checkpoint's Ed25519 signature verifies, in the order given. On a worker thread
- * the checks run while the main thread hashes the chain (one signature costs about as much as
- * hashing 50 events); inline they run when first asked for. A key that is not a usable public
- * key rejects, so the caller can fail the way `verifyExport` does.
+ * Whether each checkpoint's Ed25519 signature verifies, in the order given. A key that is not a
+ * usable public key rejects, so the caller can fail the way `verifyExport` does.
  */
 export function checkSignatures(
   checkpoints: readonly AuditCheckpoint[],
   publicKeyPem: string,
-  mode: SignatureMode = 'auto',
+  mode: SignatureMode = 'inline',
 ): () => Promise<boolean[]> {
-  const onWorker = mode === 'worker' || (mode === 'auto' && checkpoints.length >= WORKER_FROM)
-  if (!onWorker) {
+  if (mode === 'inline') {
     let results: Promise<boolean[]> | null = null
     return () => (results ??= inline(checkpoints, publicKeyPem))
   }

@@ -49,7 +49,6 @@ export async function verifyExportLines(
   options: { signatures?: SignatureMode } = {},
 ): Promise<VerifyReport> {
   const sorted = sortCheckpoints(checkpoints)
-  // Checked beside the hashing (on a worker thread when there are enough to pay for one).
   const signatures = checkSignatures(sorted, publicKeyPem, options.signatures)
   const fast = new OptimisticPass(sorted)
   if (await feed(open(), fast)) {
