@@ -168,6 +168,15 @@ describe('canonical lines: hashed from the text', () => {
     expect(await expectSame(exported(forged), cps)).toMatchObject({ ok: false, firstBadSeq: 21 })
   })
 
+  it('checkpoints that name no line (seq 0, a fraction, text) are judged as verifyExport does', async () => {
+    const cps = checkpointsEvery(events, 10)
+    const odd = (seq: unknown) => {
+      const unsigned = { seq: seq as number, hash: events[9]!.hash, at: new Date(0), keyId: 'test' }
+      return { ...unsigned, signature: sign(null, Buffer.from(checkpointPayload(unsigned)), KEYS.privateKey).toString('base64url') }
+    }
+    for (const seq of [0, 10.5, '10', '11']) await expectSame(lines, [...cps, odd(seq)])
+  })
+
   it('bad signatures, a foreign key, a checkpoint beyond the end, on the worker too', async () => {
     const cps = checkpointsEvery(events, 10)
     const bad = cps.map((cp, i) => (i === 2 ? checkpoint(cp.seq, cp.hash, OTHER.privateKey) : cp))

@@ -51,7 +51,11 @@ export async function verifyExportLines(
   const sorted = sortCheckpoints(checkpoints)
   const signatures = checkSignatures(sorted, publicKeyPem, options.signatures)
   const fast = new OptimisticPass(sorted)
-  if (await feed(open(), fast)) {
+  // Checkpoints that name no line (seq 0, a fraction, text) go straight to the exact pass.
+  if (
+    sorted.every((cp) => Number.isSafeInteger(cp.seq) && cp.seq >= 1) &&
+    (await feed(open(), fast))
+  ) {
     const tail = fast.finish()
     if (tail && (await signatures().catch(() => null))?.every(Boolean) === true) {
       return {
@@ -135,8 +139,8 @@ export function canonicalLineHash(line: string, seq: number, prevHash: string): 
     return null
   const seqAt = line.indexOf(SEQ_MEMBER, prevStart + 65)
   if (seqAt < 0 || readSeq(line, seqAt + SEQ_MEMBER.length) !== seq) return null
-  const own = line.slice(at + HASH_MEMBER.length, rest - 1)
-  return hash('sha256', line.slice(0, at) + line.slice(rest), 'hex') === own ? own : null
+  const digest = hash('sha256', line.slice(0, at) + line.slice(rest), 'hex')
+  return line.startsWith(digest, at + HASH_MEMBER.length) ? digest : null
 }
 
 /**
@@ -183,27 +187,16 @@ function checkEvent(
   return { hash: e.hash }
 }
 
-/** Hashes each checkpoint must find at its sequence number. */
-function expectedHashes(sorted: readonly AuditCheckpoint[]): Map<number, string[]> {
-  const map = new Map<number, string[]>()
-  for (const cp of sorted) {
-    const list = map.get(cp.seq)
-    if (list) list.push(cp.hash)
-    else map.set(cp.seq, [cp.hash])
-  }
-  return map
-}
-
 /** The first pass: accepts only what it can prove, and gives up on anything else. */
 class OptimisticPass implements LineSink {
-  private readonly expected: Map<number, string[]>
   private readonly fastUntil: number
+  /** The next checkpoint to compare, in seq order (a pointer: cheaper than a lookup per line). */
+  private next = 0
   private count = 0
   private seq = 0
   private hash = GENESIS_HASH
 
-  constructor(sorted: readonly AuditCheckpoint[]) {
-    this.expected = expectedHashes(sorted)
+  constructor(private readonly sorted: readonly AuditCheckpoint[]) {
     this.fastUntil = sorted.length > 0 ? (sorted[sorted.length - 1]?.seq ?? 0) : 0
   }
 
@@ -223,9 +216,12 @@ class OptimisticPass implements LineSink {
     }
     this.seq = seq
     this.hash = own
-    const want = this.expected.get(seq)
-    if (want) {
-      for (const h of want) if (h !== own) return false
+    for (
+      let cp = this.sorted[this.next];
+      cp !== undefined && cp.seq <= seq;
+      cp = this.sorted[++this.next]
+    ) {
+      if (cp.seq === seq && cp.hash !== own) return false
     }
     return true
   }
@@ -240,9 +236,18 @@ class OptimisticPass implements LineSink {
   }
 }
 
+/**
+ * The line number (from 1) whose event `verifyExport` compares with a checkpoint at `seq`: it
+ * looks at `events[seq - 1]`, so a seq read from a file as text still finds its line.
+ */
+function position(seq: number): number | null {
+  const index = seq - 1
+  return Number.isInteger(index) && index >= 0 ? index + 1 : null
+}
+
 /** The second pass: `verifyExport` over the parsed lines, one line at a time. */
 class ExactPass implements LineSink {
-  private readonly wanted: Set<number>
+  private readonly wanted: Set<number | null>
   private readonly hashes = new Map<number, string>()
   private count = 0
   private seq = 0
@@ -252,7 +257,7 @@ class ExactPass implements LineSink {
   private thrown: { error: unknown } | null = null
 
   constructor(private readonly sorted: readonly AuditCheckpoint[]) {
-    this.wanted = new Set(sorted.map((cp) => cp.seq))
+    this.wanted = new Set(sorted.map((cp) => position(cp.seq)))
   }
 
   push(line: string): boolean {
@@ -288,7 +293,7 @@ class ExactPass implements LineSink {
     if (this.thrown) throw this.thrown.error
     if (this.broken) return chainBroken(this.count, this.broken.seq, this.broken.reason)
     return checkCheckpoints(this.count, this.seq, this.sorted, signer(), (seq) =>
-      this.hashes.get(seq),
+      this.hashes.get(position(seq) ?? 0),
     )
   }
 }
