@@ -100,7 +100,8 @@ export function exportedChain(count: number, checkpointEvery: number): ExportedC
     }
     const event: AuditEvent = { ...unhashed, hash: hashAuditEvent(unhashed) }
     prevHash = event.hash
-    lines.push(JSON.stringify(event))
+    // Canonical, as the export writes it: keys sorted, `hash` at its sorted place.
+    lines.push(canonicalJson(event))
     if (seq % checkpointEvery === 0 || seq === count) {
       const unsigned = { seq, hash: event.hash, at: new Date(start + seq), keyId: 'bench' }
       const signature = sign(null, Buffer.from(checkpointPayload(unsigned)), privateKey).toString(

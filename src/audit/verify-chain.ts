@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto'
+import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import {
   checkpointPayload,
   verifyAuditChain,
@@ -27,59 +27,91 @@ export function verifyExport(
   publicKeyPem: string,
 ): VerifyReport {
   const chain = verifyAuditChain(events)
-  const base = { events: events.length, checkpointsChecked: 0 }
-  if (!chain.ok) {
-    return {
-      ...base,
-      ok: false,
-      lastSeq: chain.firstBadSeq - 1,
-      firstBadSeq: chain.firstBadSeq,
-      reason: chain.reason,
-    }
-  }
+  if (!chain.ok) return chainBroken(events.length, chain.firstBadSeq, chain.reason)
   const key = createPublicKey(publicKeyPem)
   // The chain check passed from the genesis, so the event at seq n is events[n - 1].
-  const atSeq = (seq: number): AuditEvent | undefined => events[seq - 1]
+  return checkCheckpoints(
+    events.length,
+    chain.lastSeq,
+    sortCheckpoints(checkpoints),
+    (cp) => signatureValid(cp, key),
+    (seq) => events[seq - 1]?.hash,
+  )
+}
+
+/** Checkpoints in the order they are checked (the first failure in it is the one reported). */
+export function sortCheckpoints(checkpoints: readonly AuditCheckpoint[]): AuditCheckpoint[] {
+  return [...checkpoints].sort((a, b) => a.seq - b.seq)
+}
+
+export function signatureValid(cp: AuditCheckpoint, key: KeyObject): boolean {
+  return verify(
+    null,
+    Buffer.from(checkpointPayload(cp)),
+    key,
+    Buffer.from(cp.signature, 'base64url'),
+  )
+}
+
+/**
+ * The checkpoint half of `verifyExport`, once the chain itself held from the genesis to
+ * `lastSeq`: shared with the line verifier so both report the same first failure.
+ * `hashAt(seq)` is the hash of the event at that sequence number, if there is one.
+ */
+export function checkCheckpoints(
+  events: number,
+  lastSeq: number,
+  sorted: readonly AuditCheckpoint[],
+  signed: (cp: AuditCheckpoint, index: number) => boolean,
+  hashAt: (seq: number) => string | undefined,
+): VerifyReport {
+  const base = { events, checkpointsChecked: 0 }
   let checked = 0
   let lastGood = 0
-  for (const cp of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
-    const valid = verify(
-      null,
-      Buffer.from(checkpointPayload(cp)),
-      key,
-      Buffer.from(cp.signature, 'base64url'),
-    )
-    if (!valid) {
-      return fail(base, chain.lastSeq, cp.seq, `checkpoint at seq ${cp.seq} has a bad signature`)
+  for (const [index, cp] of sorted.entries()) {
+    if (!signed(cp, index)) {
+      return fail(base, lastSeq, cp.seq, `checkpoint at seq ${cp.seq} has a bad signature`)
     }
-    if (cp.seq > chain.lastSeq) {
+    if (cp.seq > lastSeq) {
       return fail(
         base,
-        chain.lastSeq,
-        chain.lastSeq + 1,
-        `chain ends at seq ${chain.lastSeq} but a signed checkpoint covers seq ${cp.seq}: events were removed`,
+        lastSeq,
+        lastSeq + 1,
+        `chain ends at seq ${lastSeq} but a signed checkpoint covers seq ${cp.seq}: events were removed`,
       )
     }
-    const event = atSeq(cp.seq)
-    if (event && event.hash !== cp.hash) {
+    const hash = hashAt(cp.seq)
+    if (hash !== undefined && hash !== cp.hash) {
       // The earlier checkpoint still matched, so the rewrite starts after it.
       return fail(
         base,
-        chain.lastSeq,
+        lastSeq,
         lastGood + 1,
         `history up to seq ${cp.seq} differs from the signed checkpoint`,
       )
     }
-    if (event) lastGood = cp.seq
+    if (hash !== undefined) lastGood = cp.seq
     checked++
   }
   return {
     ...base,
     ok: true,
-    lastSeq: chain.lastSeq,
+    lastSeq,
     checkpointsChecked: checked,
     firstBadSeq: null,
     reason: null,
+  }
+}
+
+/** The report for a chain that broke at `firstBadSeq` (the checkpoints are not looked at). */
+export function chainBroken(events: number, firstBadSeq: number, reason: string): VerifyReport {
+  return {
+    events,
+    checkpointsChecked: 0,
+    ok: false,
+    lastSeq: firstBadSeq - 1,
+    firstBadSeq,
+    reason,
   }
 }
 

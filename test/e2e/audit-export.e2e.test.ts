@@ -5,7 +5,9 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runDueWork } from '../../src/app/reconcile-grants.js'
 import { AUDIT_CSV_COLUMNS } from '../../src/audit/audit-csv.js'
-import { verifyAuditChain } from '../../src/domain/audit-event.js'
+import { canonicalLineHash } from '../../src/audit/verify-lines.js'
+import { GENESIS_HASH, verifyAuditChain } from '../../src/domain/audit-event.js'
+import { canonicalJson } from '../../src/domain/canonical-json.js'
 import { range } from '../support/siem-receiver.js'
 import { serveApp } from '../support/serve-app.js'
 import { startTestWorld, type TestWorld } from '../support/test-runtime.js'
@@ -76,8 +78,16 @@ describe('hourglass audit export against a real server', () => {
   })
 
   it('JSONL: the events as stored, a chain that verifies, bounded by --from-seq/--to-seq', async () => {
-    const all = (await exportAudit()).trim().split('\n').map((l) => JSON.parse(l))
+    const lines = (await exportAudit()).trim().split('\n')
+    const all = lines.map((l) => JSON.parse(l))
     expect(all.map((e) => e.seq)).toEqual(range(head))
+    // Canonical lines, so `audit verify --file` hashes them from the text without parsing.
+    let prevHash = GENESIS_HASH
+    for (const [i, line] of lines.entries()) {
+      expect(line).toBe(canonicalJson(JSON.parse(line)))
+      expect(canonicalLineHash(line, i + 1, prevHash)).toBe(all[i].hash)
+      prevHash = all[i].hash
+    }
     expect(verifyAuditChain(all.map((e) => ({ ...e, at: new Date(e.at) })))).toMatchObject({ ok: true, lastSeq: head })
     const some = (await exportAudit('--format', 'jsonl', '--from-seq', '3', '--to-seq', '9')).trim().split('\n').map((l) => JSON.parse(l))
     expect(some.map((e) => e.seq)).toEqual([3, 4, 5, 6, 7, 8, 9])

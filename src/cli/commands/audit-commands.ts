@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { AuditCheckpoint, AuditEvent } from '../../domain/audit-event.js'
 import { AppError } from '../../domain/errors.js'
-import { parseCheckpoint, parseExportedEvent, verifyExport, type VerifyReport } from '../../audit/verify-chain.js'
+import { lineBatches } from '../../audit/line-batches.js'
+import { parseCheckpoint, verifyExport, type VerifyReport } from '../../audit/verify-chain.js'
+import { verifyExportLines } from '../../audit/verify-lines.js'
 import { EXIT_CODES, type HourglassClient } from '../client.js'
 import { contextOf } from '../context.js'
 import { verifyBundleFile } from './verify-bundle-command.js'
@@ -19,6 +21,17 @@ async function* fetchEvents(client: HourglassClient, after = 0): AsyncGenerator<
     cursor = page.items[page.items.length - 1]?.seq ?? cursor
     if (cursor >= page.head.seq) return
   }
+}
+
+/** Straight from the file's lines, a batch at a time, so a big export needs little memory. */
+function verifyFile(file: string, checkpoints: AuditCheckpoint[], pem: string): Promise<VerifyReport> {
+  return verifyExportLines(() => lineBatches(file), checkpoints, pem)
+}
+
+async function verifyLive(client: HourglassClient, checkpoints: AuditCheckpoint[], pem: string): Promise<VerifyReport> {
+  const events: AuditEvent[] = []
+  for await (const page of fetchEvents(client)) events.push(...page)
+  return verifyExport(events, checkpoints, pem)
 }
 
 function readLines(file: string): string[] {
@@ -43,12 +56,6 @@ export function registerAuditCommands(program: Command): void {
         verifyBundleFile({ bundle: o.bundle, ...(o.publicKey ? { publicKey: o.publicKey } : {}), ...(o.file ? { file: o.file } : {}) }, out)
         return
       }
-      const events: AuditEvent[] = []
-      if (o.file) {
-        for (const line of readLines(o.file)) events.push(parseExportedEvent(line))
-      } else {
-        for await (const page of fetchEvents(client)) events.push(...page)
-      }
       let checkpoints: AuditCheckpoint[]
       if (o.checkpoints) checkpoints = readLines(o.checkpoints).map(parseCheckpoint)
       else if (o.file) checkpoints = []
@@ -59,7 +66,7 @@ export function registerAuditCommands(program: Command): void {
       const pem = o.publicKey
         ? readFileSync(o.publicKey, 'utf8')
         : (await client.get<{ publicKeyPem: string }>('/v1/audit/public-key')).publicKeyPem
-      const report = verifyExport(events, checkpoints, pem)
+      const report = o.file ? await verifyFile(o.file, checkpoints, pem) : await verifyLive(client, checkpoints, pem)
       out.print(report, (r: VerifyReport) =>
         r.ok
           ? `audit chain OK: ${r.events} events up to seq ${r.lastSeq}, ${r.checkpointsChecked} signed checkpoint(s) match`

@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { auditCsvHeader, auditCsvRow } from '../../audit/audit-csv.js'
 import { toOcsf, type RequestFacts } from '../../audit/ocsf.js'
 import type { AuditEvent } from '../../domain/audit-event.js'
+import { canonicalJson } from '../../domain/canonical-json.js'
 import { AppError } from '../../domain/errors.js'
 import { PACKAGE_VERSION } from '../../main/version.js'
 import type { HourglassClient } from '../client.js'
@@ -87,7 +88,9 @@ export function registerAuditExport(audit: Command): void {
 function encoderFor(format: ExportFormat, client: HourglassClient): (e: AuditEvent) => Promise<string> {
   switch (format) {
     case 'jsonl':
-      return (e) => Promise.resolve(JSON.stringify(e) + '\n')
+      // Canonical (keys sorted, `hash` in its sorted place): the line minus its hash member is
+      // then the very text the hash covers, which lets `audit verify --file` skip JSON.parse.
+      return (e) => Promise.resolve(canonicalJson(e) + '\n')
     case 'csv':
       return (e) => Promise.resolve(auditCsvRow(e))
     case 'ocsf': {
