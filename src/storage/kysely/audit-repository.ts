@@ -2,9 +2,30 @@ import { canonicalJson } from '../../domain/canonical-json.js'
 import { AppError } from '../../domain/errors.js'
 import { hashAuditEvent, type AuditCheckpoint, type AuditEvent } from '../../domain/audit-event.js'
 import type { AuditRepository } from '../store.js'
-import { changedOne, fromJson, fromMs, toMs } from './codec.js'
+import { fromJson, fromMs, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { AuditCheckpointRow, AuditEventRow } from './database.js'
+import { changedOneRow, PreparedStatement } from './prepared-statement.js'
+
+// Every state change appends: these run several times per request (see prepared-statement.ts).
+const READ_HEAD = new PreparedStatement<{ id: number }>((db, a, engine) =>
+  db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', a.id)
+    .$if(engine === 'postgres', (q) => q.forUpdate()),
+)
+const INSERT_EVENT = new PreparedStatement<AuditEventRow>((db, row) =>
+  db.insertInto('audit_events').values(row),
+)
+const MOVE_HEAD = new PreparedStatement<{ id: number; seq: number; hash: string; from_seq: number }>(
+  (db, a) =>
+    db
+      .updateTable('audit_head')
+      .set({ seq: a.seq, hash: a.hash })
+      .where('id', '=', a.id)
+      .where('seq', '=', a.from_seq),
+)
 
 function toEvent(row: AuditEventRow): AuditEvent {
   return {
@@ -31,6 +52,13 @@ function toCheckpoint(row: AuditCheckpointRow): AuditCheckpoint {
   }
 }
 
+async function readHead(scope: Scope): Promise<{ seq: number; hash: string }> {
+  const { rows } = await READ_HEAD.execute<{ seq: number; hash: string }>(scope, { id: 1 })
+  const head = rows[0]
+  if (head === undefined) throw new Error('the audit head row is missing')
+  return head
+}
+
 export function auditRepository(scope: Scope): AuditRepository {
   // The head this transaction itself moved the chain to: its lock (FOR UPDATE, or SQLite's write
   // lock) keeps every other appender out until commit, so the next append in it need not read it.
@@ -41,14 +69,8 @@ export function auditRepository(scope: Scope): AuditRepository {
         return await scope.atomic(async (db) => {
           // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
           // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
-          const head =
-            ownHead ??
-            (await db
-              .selectFrom('audit_head')
-              .select(['seq', 'hash'])
-              .where('id', '=', 1)
-              .$if(scope.engine === 'postgres', (q) => q.forUpdate())
-              .executeTakeFirstOrThrow())
+          const inner: Scope = { ...scope, db }
+          const head = ownHead ?? (await readHead(inner))
           // Stored as the canonical text the hash covers, so a later read re-hashes identically.
           const data = canonicalJson(input.data)
           const unhashed: Omit<AuditEvent, 'hash'> = {
@@ -63,28 +85,20 @@ export function auditRepository(scope: Scope): AuditRepository {
             prevHash: head.hash,
           }
           const event: AuditEvent = { ...unhashed, hash: hashAuditEvent(unhashed) }
-          await db
-            .insertInto('audit_events')
-            .values({
-              seq: event.seq,
-              id: event.id,
-              at: toMs(event.at),
-              type: event.type,
-              actor: event.actor,
-              request_id: event.requestId,
-              grant_id: event.grantId,
-              data,
-              prev_hash: event.prevHash,
-              hash: event.hash,
-            })
-            .execute()
-          const moved = await db
-            .updateTable('audit_head')
-            .set({ seq: event.seq, hash: event.hash })
-            .where('id', '=', 1)
-            .where('seq', '=', head.seq)
-            .executeTakeFirst()
-          if (!changedOne(moved)) throw new Error('the audit head moved during the append')
+          await INSERT_EVENT.execute(inner, {
+            seq: event.seq,
+            id: event.id,
+            at: toMs(event.at),
+            type: event.type,
+            actor: event.actor,
+            request_id: event.requestId,
+            grant_id: event.grantId,
+            data,
+            prev_hash: event.prevHash,
+            hash: event.hash,
+          })
+          const moved = await MOVE_HEAD.execute(inner, { id: 1, seq: event.seq, hash: event.hash, from_seq: head.seq })
+          if (!changedOneRow(moved)) throw new Error('the audit head moved during the append')
           if (scope.transactional === true) ownHead = { seq: event.seq, hash: event.hash }
           return event
         })

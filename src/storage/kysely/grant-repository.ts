@@ -1,9 +1,24 @@
 import { sql } from 'kysely'
 import type { Grant, GrantState } from '../../domain/grant.js'
 import type { GrantRepository } from '../store.js'
-import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
+import { fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { GrantRow } from './database.js'
+import { changedOneRow, PreparedStatement } from './prepared-statement.js'
+
+// The statements of every request's path, compiled once (see prepared-statement.ts).
+const INSERT = new PreparedStatement<GrantRow>((db, row) => db.insertInto('grants').values(row))
+const GET = new PreparedStatement<{ id: string }>((db, a) =>
+  db.selectFrom('grants').selectAll().where('id', '=', a.id),
+)
+const UPDATE = new PreparedStatement<GrantRow & { expected_version: number }>((db, a) => {
+  const { id, expected_version, ...changes } = a
+  return db
+    .updateTable('grants')
+    .set(changes)
+    .where('id', '=', id)
+    .where('version', '=', expected_version)
+})
 
 function toGrant(row: GrantRow): Grant {
   return {
@@ -78,15 +93,12 @@ function toRow(grant: Grant, version: number): GrantRow {
 export function grantRepository(scope: Scope): GrantRepository {
   return {
     async insert(grant) {
-      await scope.db.insertInto('grants').values(toRow(grant, grant.version)).execute()
+      await INSERT.execute(scope, toRow(grant, grant.version))
     },
 
     async get(id) {
-      const row = await scope.db
-        .selectFrom('grants')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const { rows } = await GET.execute<GrantRow>(scope, { id })
+      const row = rows[0]
       return row ? toGrant(row) : null
     },
 
@@ -106,14 +118,8 @@ export function grantRepository(scope: Scope): GrantRepository {
     },
 
     async update(grant, expectedVersion) {
-      const { id: _id, ...changes } = toRow(grant, expectedVersion + 1)
-      const result = await scope.db
-        .updateTable('grants')
-        .set(changes)
-        .where('id', '=', grant.id)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst()
-      return changedOne(result)
+      const row = toRow(grant, expectedVersion + 1)
+      return changedOneRow(await UPDATE.execute(scope, { ...row, expected_version: expectedVersion }))
     },
 
     async listIssuable(now, limit) {
