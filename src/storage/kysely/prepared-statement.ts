@@ -29,9 +29,10 @@ export class PreparedStatement<A extends object> {
   }
 
   /** Runs it in the scope (its transaction, if any). */
-  execute<R>(scope: Scope, args: A): Promise<QueryResult<R>> {
+  async execute<R>(scope: Scope, args: A): Promise<QueryResult<R>> {
     const keys = Object.keys(args)
-    // The argument names are part of the key: a row with other columns compiles to other SQL.
+    // The argument names, in order, are part of the key: a row with other columns compiles to
+    // other SQL (the same names in another order only compile once more).
     const key = `${scope.engine}:${keys.join(',')}`
     const db = scope.db
     let compiled = this.#compiled.get(key)
