@@ -9,6 +9,7 @@ import { casGrant, errorText } from './grant-transitions.js'
 import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
 import { executeRevocation } from './revoke-grant.js'
 import { decisionEvidence } from './submit-request.js'
+import { issuanceClaim, recordIssuanceClaim, usableHandoff } from './issuance-claim.js'
 
 function isIssuableNow(g: Grant, now: number): boolean {
   switch (g.state) {
@@ -35,36 +36,12 @@ function isIssuableNow(g: Grant, now: number): boolean {
 export async function activateGrant(deps: AppDeps, grantId: string): Promise<Grant | null> {
   const { store, clock, settings } = deps
   const now = clock.now()
-  const claim = await store.transaction(async (tx) => {
-    const g = await tx.grants.get(grantId)
-    if (!g || !isIssuableNow(g, now.getTime())) return null
-    if (g.revokeDueAt !== null || g.expiresAt.getTime() <= now.getTime()) {
-      // Ended before it was ever issued (or while a crashed worker held it): clean up instead.
-      const next = await casGrant(tx, g, {
-        state: 'revoking',
-        revokeReason: g.revokeReason ?? 'expired',
-        revokeDueAt: g.revokeDueAt ?? g.expiresAt,
-        leaseOwner: null,
-        leaseUntil: null,
-      })
-      return next ? ({ kind: 'revoke' } as const) : null
-    }
-    const next = await casGrant(tx, g, {
-      state: 'issuing',
-      issueAttempts: g.issueAttempts + 1,
-      leaseOwner: settings.workerId,
-      leaseUntil: new Date(now.getTime() + settings.leaseMs),
-    })
-    if (!next) return null
-    await recordAudit(tx, deps, {
-      type: 'grant.issuing',
-      actor: `system:${settings.workerId}`,
-      requestId: g.requestId,
-      grantId,
-      data: { attempt: next.issueAttempts, targetName: next.targetName },
-    })
-    return { kind: 'issue', grant: next } as const
-  })
+  // Claimed already by the submission that committed it (one transaction fewer on the hot path).
+  const handedOver = deps.handoff?.take(grantId)
+  const claim =
+    handedOver !== undefined && usableHandoff(deps, handedOver, now)
+      ? ({ kind: 'issue', grant: handedOver } as const)
+      : await claimForIssuance(deps, grantId, now)
   if (!claim) return null
   if (claim.kind === 'revoke') return executeRevocation(deps, grantId)
 
@@ -97,6 +74,31 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
   }
   deps.faults?.reach('issue.after_target')
   return commitActivation(deps, claimed, result, check.expiresAt, check.evidence, check.request)
+}
+
+type Claim = { kind: 'issue'; grant: Grant } | { kind: 'revoke' }
+
+/** Claims a due grant for issuance (or for cleanup when it ended first) in its own transaction. */
+async function claimForIssuance(deps: AppDeps, grantId: string, now: Date): Promise<Claim | null> {
+  return deps.store.transaction(async (tx): Promise<Claim | null> => {
+    const g = await tx.grants.get(grantId)
+    if (!g || !isIssuableNow(g, now.getTime())) return null
+    if (g.revokeDueAt !== null || g.expiresAt.getTime() <= now.getTime()) {
+      // Ended before it was ever issued (or while a crashed worker held it): clean up instead.
+      const next = await casGrant(tx, g, {
+        state: 'revoking',
+        revokeReason: g.revokeReason ?? 'expired',
+        revokeDueAt: g.revokeDueAt ?? g.expiresAt,
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      return next ? ({ kind: 'revoke' } as const) : null
+    }
+    const next = await casGrant(tx, g, issuanceClaim(deps, g, now))
+    if (!next) return null
+    await recordIssuanceClaim(tx, deps, next)
+    return { kind: 'issue', grant: next } as const
+  })
 }
 
 export interface Recheck {

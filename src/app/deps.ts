@@ -43,6 +43,21 @@ export interface WorkSignals {
   breakGlassReviewOverdue(review: PostUseReview): void
 }
 
+/**
+ * Hands a grant that a submission committed already claimed for issuance (state `issuing`, leased
+ * to this worker) to this process's issuance worker, so it runs without a claim transaction of its
+ * own. Held in memory only: a grant lost here is an `issuing` grant whose lease runs out, which
+ * any node's sweep resumes, exactly as after a crash that follows a claim.
+ */
+export interface IssuanceHandoff {
+  /** Whether this process's worker is running, so a grant claimed now will be issued here. */
+  accepting(): boolean
+  /** After the commit that claimed the grant; the signal that schedules it comes next. */
+  put(grant: Grant): void
+  /** The claimed grant as committed, once; undefined when none is held for that id. */
+  take(grantId: string): Grant | undefined
+}
+
 export interface RetrySettings {
   maxAttempts: number
   baseMs: number
@@ -111,6 +126,8 @@ export interface AppDeps {
   notifications?: NotificationRouting
   /** Crash-test hooks at each step of issuance and revocation; unset in production. */
   faults?: FaultPoints
+  /** Set where a lifecycle worker runs in this process; unset, submissions only schedule grants. */
+  handoff?: IssuanceHandoff
 }
 
 export const NO_SIGNALS: WorkSignals = {

@@ -12,6 +12,7 @@ import type { Decision } from '../policy/policy-engine.js'
 import type { Repositories } from '../storage/store.js'
 import { recordExceptionUses } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
+import { issuanceClaim, recordIssuanceClaim } from './issuance-claim.js'
 import { recordAudit } from './load.js'
 import { decideRequest } from './request-decision.js'
 
@@ -87,7 +88,15 @@ export async function submitRequest(
       : decision.reasons.join('; ') || 'denied by policy',
     version: 1,
   }
-  const grant = autoApproved ? newGrant(deps, request, entitlement, target.kind, now) : null
+  const scheduled = autoApproved ? newGrant(deps, request, entitlement, target.kind, now) : null
+  // When this process's worker will issue it, the grant is committed already claimed (as the
+  // claim transaction would leave it, lease and audit record included): one commit fewer, and
+  // a crash after this commit leaves exactly what a crash after a claim leaves.
+  const claimed =
+    scheduled !== null && deps.handoff?.accepting() === true
+      ? { ...scheduled, ...issuanceClaim(deps, scheduled, now) }
+      : null
+  const grant = claimed ?? scheduled
 
   await store.transaction(async (tx) => {
     await tx.requests.insert(request)
@@ -115,8 +124,10 @@ export async function submitRequest(
       action: 'request',
       actor: requester.id,
     })
+    if (claimed) await recordIssuanceClaim(tx, deps, claimed)
   })
   deps.log.info({ requestId: id, state: request.state }, 'request submitted')
+  if (claimed) deps.handoff?.put(claimed)
   if (grant) deps.signals.grantScheduled(grant.id)
   if (!decision.allowed) {
     throw new AppError('request.denied_by_policy', request.decisionReason ?? 'denied by policy', {

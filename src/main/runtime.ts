@@ -12,6 +12,8 @@ import { isSshConnectorInstance } from '../connectors/ssh/index.js'
 import { AppError } from '../domain/errors.js'
 import { systemClock, type Clock, type IdSource } from '../domain/ports.js'
 import { LifecycleEngine } from '../engine/lifecycle-engine.js'
+import { HandoffLifecycleEngine } from '../engine/handoff-lifecycle-engine.js'
+import { InMemoryIssuanceHandoff } from '../engine/issuance-handoff.js'
 import { buildApp } from '../http/app.js'
 import { generateApiToken } from '../http/auth/api-token.js'
 import { authenticateBearer } from '../http/auth/authenticate.js'
@@ -127,6 +129,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   )
   // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
   let engine: LifecycleEngine | null = null
+  const issuanceHandoff = new InMemoryIssuanceHandoff()
   const deps: HttpDeps = {
     // Commits that queued notifications nudge the dispatcher, so they go out at once.
     store:
@@ -137,6 +140,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
         : outboxSignalled,
     notifications: notifications.routing,
     faults: faultPointsFromEnv(),
+    handoff: issuanceHandoff,
     policy: countPolicyErrors(policy, () => {
       metrics.policyEvaluationErrors.inc()
     }),
@@ -212,7 +216,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   deps.evidence = evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
-  engine = new LifecycleEngine(deps, {
+  engine = new HandoffLifecycleEngine(deps, {
     sweepIntervalMs: lifecycle.sweepIntervalMs,
     horizonMs: lifecycle.timerHorizonMs,
     concurrency: 8,
@@ -227,7 +231,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
         await reconcileAll(deps, 'system:reconciler')
       }
     },
-  })
+  }, issuanceHandoff)
   await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config), DATA_DIR: config.dataDir })
   const app = buildApp(deps) as unknown as Hono
   const running = engine

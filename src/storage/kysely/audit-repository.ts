@@ -10,7 +10,27 @@ import type { AuditRepository } from '../store.js'
 import { fromJson, fromMs, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { AuditCheckpointRow, AuditEventRow } from './database.js'
-import { rawStatement } from './raw-statement.js'
+import { changedOneRow, PreparedStatement } from './prepared-statement.js'
+
+// Every state change appends: these run several times per request (see prepared-statement.ts).
+const READ_HEAD = new PreparedStatement<{ id: number }>((db, a, engine) =>
+  db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', a.id)
+    .$if(engine === 'postgres', (q) => q.forUpdate()),
+)
+const INSERT_EVENT = new PreparedStatement<AuditEventRow>((db, row) =>
+  db.insertInto('audit_events').values(row),
+)
+const MOVE_HEAD = new PreparedStatement<{ id: number; seq: number; hash: string; from_seq: number }>(
+  (db, a) =>
+    db
+      .updateTable('audit_head')
+      .set({ seq: a.seq, hash: a.hash })
+      .where('id', '=', a.id)
+      .where('seq', '=', a.from_seq),
+)
 
 function toEvent(row: AuditEventRow): AuditEvent {
   return {
@@ -60,15 +80,14 @@ function chainEvent(
   return { event: { ...unhashed, hash: hashAuditEvent(unhashed) }, data }
 }
 
+async function readHead(scope: Scope): Promise<{ seq: number; hash: string }> {
+  const { rows } = await READ_HEAD.execute<{ seq: number; hash: string }>(scope, { id: 1 })
+  const head = rows[0]
+  if (head === undefined) throw new Error('the audit head row is missing')
+  return head
+}
+
 export function auditRepository(scope: Scope): AuditRepository {
-  const insertEvent = rawStatement(
-    scope.engine,
-    'insert into audit_events (seq, id, at, type, actor, request_id, grant_id, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  )
-  const moveHead = rawStatement(
-    scope.engine,
-    'update audit_head set seq = ?, hash = ? where id = 1 and seq = ?',
-  )
   // The head this transaction itself moved the chain to: its lock (FOR UPDATE, or SQLite's write
   // lock) keeps every other appender out until commit, so the next append in it need not read it.
   let ownHead: { seq: number; hash: string } | null = null
@@ -76,36 +95,34 @@ export function auditRepository(scope: Scope): AuditRepository {
     if (inputs.length === 0) return []
     try {
       return await scope.atomic(async (db, direct) => {
+        const inner: Scope = { ...scope, db, direct }
         // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
         // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
-        let head =
-          ownHead ??
-          (await db
-            .selectFrom('audit_head')
-            .select(['seq', 'hash'])
-            .where('id', '=', 1)
-            .$if(scope.engine === 'postgres', (q) => q.forUpdate())
-            .executeTakeFirstOrThrow())
+        let head = ownHead ?? (await readHead(inner))
         const events: AuditEvent[] = []
         // One event at a time, each moving the head: the database's guards accept an event only
         // on the current head and a head only on the newest event, in batches as in single appends.
         for (const input of inputs) {
           const { event, data } = chainEvent(head, input)
-          await insertEvent({ db, direct }, [
-            event.seq,
-            event.id,
-            toMs(event.at),
-            event.type,
-            event.actor,
-            event.requestId,
-            event.grantId,
+          await INSERT_EVENT.execute(inner, {
+            seq: event.seq,
+            id: event.id,
+            at: toMs(event.at),
+            type: event.type,
+            actor: event.actor,
+            request_id: event.requestId,
+            grant_id: event.grantId,
             data,
-            event.prevHash,
-            event.hash,
-          ])
-          if ((await moveHead({ db, direct }, [event.seq, event.hash, head.seq])) !== 1) {
-            throw new Error('the audit head moved during the append')
-          }
+            prev_hash: event.prevHash,
+            hash: event.hash,
+          })
+          const moved = await MOVE_HEAD.execute(inner, {
+            id: 1,
+            seq: event.seq,
+            hash: event.hash,
+            from_seq: head.seq,
+          })
+          if (!changedOneRow(moved)) throw new Error('the audit head moved during the append')
           head = { seq: event.seq, hash: event.hash }
           events.push(event)
         }

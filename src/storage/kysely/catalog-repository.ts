@@ -3,6 +3,15 @@ import type { CatalogRepository } from '../store.js'
 import { fromJson, fromMs, toJson, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { EntitlementRow, TargetRow } from './database.js'
+import { PreparedStatement } from './prepared-statement.js'
+
+// Read at each decision of a request's path (see prepared-statement.ts).
+const GET_TARGET = new PreparedStatement<{ id: string }>((db, a) =>
+  db.selectFrom('targets').selectAll().where('id', '=', a.id),
+)
+const GET_ENTITLEMENT = new PreparedStatement<{ id: string }>((db, a) =>
+  db.selectFrom('entitlements').selectAll().where('id', '=', a.id),
+)
 
 function toTarget(row: TargetRow): Target {
   return {
@@ -37,11 +46,8 @@ function toEntitlement(row: EntitlementRow): Entitlement {
 export function catalogRepository(scope: Scope): CatalogRepository {
   return {
     async getTarget(id) {
-      const row = await scope.db
-        .selectFrom('targets')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const { rows } = await GET_TARGET.execute<TargetRow>(scope, { id })
+      const row = rows[0]
       return row ? toTarget(row) : null
     },
 
@@ -76,11 +82,8 @@ export function catalogRepository(scope: Scope): CatalogRepository {
     },
 
     async getEntitlement(id) {
-      const row = await scope.db
-        .selectFrom('entitlements')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const { rows } = await GET_ENTITLEMENT.execute<EntitlementRow>(scope, { id })
+      const row = rows[0]
       return row ? toEntitlement(row) : null
     },
 

@@ -1,6 +1,14 @@
 import type { ConnectorStateRepository } from '../store.js'
 import type { Scope } from './scope.js'
-import { rawStatement } from './raw-statement.js'
+import { PreparedStatement } from './prepared-statement.js'
+
+const INSERT_IF_ABSENT = new PreparedStatement<{ target_id: string; key: string; value: string }>(
+  (db, row) =>
+    db
+      .insertInto('connector_state')
+      .values(row)
+      .onConflict((oc) => oc.columns(['target_id', 'key']).doNothing()),
+)
 
 /** Keys per `in (…)` list: far below both engines' parameter limits. */
 const IN_LIST_CHUNK = 500
@@ -16,10 +24,6 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
     return row?.value ?? null
   }
 
-  const insertIfAbsent = rawStatement(
-    scope.engine,
-    'insert into connector_state (target_id, key, value) values (?, ?, ?) on conflict (target_id, key) do nothing',
-  )
   return {
     get: read,
 
@@ -51,7 +55,10 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
       if (entries.length === 0) return
       await scope.atomic(async (db, direct) => {
         if (direct || scope.engine !== 'postgres') {
-          for (const [key, value] of entries) await insertIfAbsent({ db, direct }, [targetId, key, value])
+          const inner: Scope = { ...scope, db, direct }
+          for (const [key, value] of entries) {
+            await INSERT_IF_ABSENT.execute(inner, { target_id: targetId, key, value })
+          }
           return
         }
         // On PostgreSQL a statement is a round trip: a few hundred rows per insert.

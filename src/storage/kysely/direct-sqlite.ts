@@ -1,15 +1,18 @@
-import type { SqliteDatabase as KyselySqliteDatabase } from 'kysely'
+import type { SqliteDatabase as KyselySqliteDatabase, QueryResult } from 'kysely'
 
 /**
  * Synchronous statements on the one SQLite connection, for a scope that holds it: an open
  * transaction (Kysely's connection mutex keeps every other query out until it ends). Kysely's
  * executor costs several times what SQLite takes to run a short write (a six-column grant update:
  * about 65 µs through it against 11 µs direct, measured side by side), which is most of a
- * revocation batch's time. Used only by the bulk paths, and only through `RawStatement`.
+ * revocation batch's time. Used by statements compiled once (`PreparedStatement`) on scopes that hold the
+ * connection.
  */
 export interface DirectSqlite {
   /** Runs a write; returns how many rows it changed. */
   run(sql: string, params: readonly unknown[]): number
+  /** Runs any statement and answers as Kysely's SQLite driver would. */
+  execute<R>(sql: string, params: readonly unknown[]): QueryResult<R>
 }
 
 export function directSqlite(db: KyselySqliteDatabase, isHeld: () => boolean): DirectSqlite {
@@ -18,6 +21,13 @@ export function directSqlite(db: KyselySqliteDatabase, isHeld: () => boolean): D
       // A scope kept past its transaction's end must not write outside it (or inside another's).
       if (!isHeld()) throw new Error('direct SQLite access outside its transaction')
       return Number(db.prepare(sql).run(params).changes)
+    },
+    execute<R>(sql: string, params: readonly unknown[]): QueryResult<R> {
+      if (!isHeld()) throw new Error('direct SQLite access outside its transaction')
+      const statement = db.prepare(sql)
+      if (statement.reader) return { rows: statement.all(params) as R[] }
+      const { changes } = statement.run(params)
+      return { rows: [], numAffectedRows: BigInt(changes) }
     },
   }
 }

@@ -2,6 +2,22 @@ import type { AccessException, ExceptionUse } from '../../domain/access-exceptio
 import type { ExceptionRepository } from '../store.js'
 import { changedOne, fromMs, fromMsOrNull, toMs, toMsOrNull } from './codec.js'
 import type { ExceptionRow, ExceptionUseRow } from './database.js'
+import { PreparedStatement } from './prepared-statement.js'
+
+// Looked up at both decisions of every request (see prepared-statement.ts).
+const LIST_APPLICABLE = new PreparedStatement<{ now: number; subject_id: string; entitlement_id: string }>(
+  (db, a) =>
+    db
+      .selectFrom('exceptions')
+      .selectAll()
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', a.now)
+      .where((eb) => eb.or([eb('identity_id', 'is', null), eb('identity_id', '=', a.subject_id)]))
+      .where((eb) =>
+        eb.or([eb('entitlement_id', 'is', null), eb('entitlement_id', '=', a.entitlement_id)]),
+      )
+      .orderBy('id'),
+)
 import type { Scope } from './scope.js'
 
 function toException(row: ExceptionRow): AccessException {
@@ -93,17 +109,11 @@ export function exceptionRepository(scope: Scope): ExceptionRepository {
     },
 
     async listApplicable(now, subjectId, entitlementId) {
-      const rows = await scope.db
-        .selectFrom('exceptions')
-        .selectAll()
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', toMs(now))
-        .where((eb) => eb.or([eb('identity_id', 'is', null), eb('identity_id', '=', subjectId)]))
-        .where((eb) =>
-          eb.or([eb('entitlement_id', 'is', null), eb('entitlement_id', '=', entitlementId)]),
-        )
-        .orderBy('id')
-        .execute()
+      const { rows } = await LIST_APPLICABLE.execute<ExceptionRow>(scope, {
+        now: toMs(now),
+        subject_id: subjectId,
+        entitlement_id: entitlementId,
+      })
       return rows.map(toException)
     },
 

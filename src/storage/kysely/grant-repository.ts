@@ -1,10 +1,24 @@
 import { CompiledQuery, sql } from 'kysely'
 import type { Grant, GrantState } from '../../domain/grant.js'
 import type { GrantPatch, GrantRepository } from '../store.js'
-import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
+import { fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { GrantRow } from './database.js'
-import { rawStatement, type RawStatement } from './raw-statement.js'
+import { changedOneRow, PreparedStatement } from './prepared-statement.js'
+
+// The statements of every request's path, compiled once (see prepared-statement.ts).
+const INSERT = new PreparedStatement<GrantRow>((db, row) => db.insertInto('grants').values(row))
+const GET = new PreparedStatement<{ id: string }>((db, a) =>
+  db.selectFrom('grants').selectAll().where('id', '=', a.id),
+)
+const UPDATE = new PreparedStatement<GrantRow & { expected_version: number }>((db, a) => {
+  const { id, expected_version, ...changes } = a
+  return db
+    .updateTable('grants')
+    .set(changes)
+    .where('id', '=', id)
+    .where('version', '=', expected_version)
+})
 
 function toGrant(row: GrantRow): Grant {
   return {
@@ -159,18 +173,14 @@ function columnOf(field: keyof Grant): keyof GrantRow {
  * scheduled to wait for, so it is due now (the use cases read null the same way).
  */
 export function grantRepository(scope: Scope): GrantRepository {
-  const patchStatements = new Map<string, RawStatement>()
   return {
     async insert(grant) {
-      await scope.db.insertInto('grants').values(toRow(grant, grant.version)).execute()
+      await INSERT.execute(scope, toRow(grant, grant.version))
     },
 
     async get(id) {
-      const row = await scope.db
-        .selectFrom('grants')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const { rows } = await GET.execute<GrantRow>(scope, { id })
+      const row = rows[0]
       return row ? toGrant(row) : null
     },
 
@@ -190,14 +200,8 @@ export function grantRepository(scope: Scope): GrantRepository {
     },
 
     async update(grant, expectedVersion) {
-      const { id: _id, ...changes } = toRow(grant, expectedVersion + 1)
-      const result = await scope.db
-        .updateTable('grants')
-        .set(changes)
-        .where('id', '=', grant.id)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst()
-      return changedOne(result)
+      const row = toRow(grant, expectedVersion + 1)
+      return changedOneRow(await UPDATE.execute(scope, { ...row, expected_version: expectedVersion }))
     },
 
     async getMany(ids) {
@@ -219,18 +223,15 @@ export function grantRepository(scope: Scope): GrantRepository {
       if (scope.engine === 'postgres' && unique) return patchManyOnPostgres(scope, patches)
       const changed: boolean[] = []
       for (const { grant, expectedVersion, fields } of patches) {
-        const columns = fields.map(columnOf)
-        const shape = columns.join(',')
-        let statement = patchStatements.get(shape)
-        if (statement === undefined) {
-          const set = [...columns, 'version'].map((c) => `${c} = ?`).join(', ')
-          statement = rawStatement(scope.engine, `update grants set ${set} where id = ? and version = ?`)
-          patchStatements.set(shape, statement)
-        }
         const row = toRow(grant, expectedVersion + 1)
-        const params = columns.map((c) => row[c])
-        params.push(expectedVersion + 1, grant.id, expectedVersion)
-        changed.push((await statement(scope, params)) === 1)
+        // Only the named columns: UPDATE compiles once per set of them.
+        const args: Partial<GrantRow> & { id: string; version: number; expected_version: number } = {
+          id: grant.id,
+          version: expectedVersion + 1,
+          expected_version: expectedVersion,
+        }
+        for (const column of fields.map(columnOf)) Object.assign(args, { [column]: row[column] })
+        changed.push(changedOneRow(await UPDATE.execute(scope, args as GrantRow & { expected_version: number })))
       }
       return changed
     },

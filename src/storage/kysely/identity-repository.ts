@@ -4,6 +4,12 @@ import type { IdentityRepository } from '../store.js'
 import { changedOne, fromJson, fromMs, toJson, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { Executor, IdentityRow } from './database.js'
+import { PreparedStatement } from './prepared-statement.js'
+
+// Read on every API call and twice per request (see prepared-statement.ts).
+const GET = new PreparedStatement<{ id: string }>((db, a) =>
+  db.selectFrom('identities').selectAll().where('id', '=', a.id),
+)
 import { isUniqueViolation } from './store-errors.js'
 
 export function toIdentity(row: IdentityRow): Identity {
@@ -56,11 +62,8 @@ async function writeGroups(db: Executor, identity: Identity): Promise<void> {
 export function identityRepository(scope: Scope): IdentityRepository {
   return {
     async get(id) {
-      const row = await scope.db
-        .selectFrom('identities')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const { rows } = await GET.execute<IdentityRow>(scope, { id })
+      const row = rows[0]
       return row ? toIdentity(row) : null
     },
 

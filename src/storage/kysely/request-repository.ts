@@ -4,6 +4,16 @@ import type { RequestRepository } from '../store.js'
 import { changedOne, fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { RequestRow } from './database.js'
+import { PreparedStatement } from './prepared-statement.js'
+
+// Every submission writes one and every issuance reads it (see prepared-statement.ts).
+const INSERT = new PreparedStatement<RequestRow>((db, row) => db.insertInto('requests').values(row))
+const INSERT_REVIEWER = new PreparedStatement<{ request_id: string; reviewer_id: string }>((db, row) =>
+  db.insertInto('request_reviewers').values(row),
+)
+const GET = new PreparedStatement<{ id: string }>((db, a) =>
+  db.selectFrom('requests').selectAll().where('id', '=', a.id),
+)
 
 function toRequest(row: RequestRow): AccessRequest {
   return {
@@ -61,10 +71,16 @@ export function requestRepository(scope: Scope): RequestRepository {
   return {
     async insert(request) {
       await scope.atomic(async (db) => {
-        await db.insertInto('requests').values(toRow(request)).execute()
+        const inner: Scope = { ...scope, db }
+        await INSERT.execute(inner, toRow(request))
         // An indexed, exact copy of the snapshot: 'bob' never matches 'bobby'.
         const reviewers = [...new Set(request.eligibleReviewers)]
         if (reviewers.length === 0) return
+        const [only] = reviewers
+        if (reviewers.length === 1 && only !== undefined) {
+          await INSERT_REVIEWER.execute(inner, { request_id: request.id, reviewer_id: only })
+          return
+        }
         await db
           .insertInto('request_reviewers')
           .values(reviewers.map((reviewer_id) => ({ request_id: request.id, reviewer_id })))
@@ -73,11 +89,8 @@ export function requestRepository(scope: Scope): RequestRepository {
     },
 
     async get(id) {
-      const row = await scope.db
-        .selectFrom('requests')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst()
+      const { rows } = await GET.execute<RequestRow>(scope, { id })
+      const row = rows[0]
       return row ? toRequest(row) : null
     },
 

@@ -2,6 +2,12 @@ import type { ApiToken, TokenRepository } from '../store.js'
 import { changedOne, fromMs, fromMsOrNull, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { ApiTokenRow } from './database.js'
+import { PreparedStatement } from './prepared-statement.js'
+
+// Every API call authenticates with it (see prepared-statement.ts); never cached across calls.
+const GET_BY_HASH = new PreparedStatement<{ token_hash: string }>((db, a) =>
+  db.selectFrom('api_tokens').selectAll().where('token_hash', '=', a.token_hash),
+)
 
 function toToken(row: ApiTokenRow): ApiToken {
   return {
@@ -33,11 +39,8 @@ export function tokenRepository(scope: Scope): TokenRepository {
     },
 
     async getByHash(tokenHash) {
-      const row = await scope.db
-        .selectFrom('api_tokens')
-        .selectAll()
-        .where('token_hash', '=', tokenHash)
-        .executeTakeFirst()
+      const { rows } = await GET_BY_HASH.execute<ApiTokenRow>(scope, { token_hash: tokenHash })
+      const row = rows[0]
       return row ? toToken(row) : null
     },
 

@@ -1,0 +1,38 @@
+import type { IssuanceHandoff } from '../app/deps.js'
+import type { Grant } from '../domain/grant.js'
+
+/**
+ * The in-process handoff from a submission that claimed its grant to the worker that issues it.
+ * Open only while this process's lifecycle worker runs: a process without one must leave grants
+ * `scheduled` for whichever node sweeps, rather than leased to a worker that will never issue them.
+ */
+export class InMemoryIssuanceHandoff implements IssuanceHandoff {
+  readonly #held = new Map<string, Grant>()
+  #open = false
+
+  accepting(): boolean {
+    return this.#open
+  }
+
+  put(grant: Grant): void {
+    if (this.#open) this.#held.set(grant.id, grant)
+  }
+
+  take(grantId: string): Grant | undefined {
+    const grant = this.#held.get(grantId)
+    if (grant !== undefined) this.#held.delete(grantId)
+    return grant
+  }
+
+  open(): void {
+    this.#open = true
+  }
+
+  /** Stops accepting and returns the grants claimed here whose issuance never started. */
+  close(): Grant[] {
+    this.#open = false
+    const unstarted = [...this.#held.values()]
+    this.#held.clear()
+    return unstarted
+  }
+}
