@@ -217,7 +217,8 @@ export class LifecycleEngine {
 
   #drain(): void {
     while (this.#running < this.#o.concurrency) {
-      const job = this.#jobs.shift() ?? this.#nextRevocationBatch()
+      // Ending access goes first; batches take at most two slots, so issuance keeps the rest.
+      const job = this.#nextRevocationBatch() ?? this.#jobs.shift()
       if (!job) break
       this.#running++
       job()
