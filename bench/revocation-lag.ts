@@ -260,13 +260,8 @@ export const revocationLag: Benchmark = {
         `${costs.auditTransactionMs.toFixed(2)} ms (×2) and connector revoke + verify ${costs.connectorMs.toFixed(2)} ms; ` +
         `bare single-row commit ${costs.bareCommitMs.toFixed(3)} ms.`,
     ]
-    const retried = pick((o) => o.retried)
-    if (retried > 0) {
-      const error = ours.find((o) => o.firstError !== null)?.firstError ?? 'not recorded'
-      notes.push(
-        `${retried} grants had a failed revocation attempt (retried with backoff); e.g. "${error}".`,
-      )
-    }
+    const retried = retriedNote(ours)
+    if (retried !== null) notes.push(retried)
     const unrevoked = pick((o) => o.unrevoked)
     if (unrevoked > 0) {
       notes.push(
@@ -288,4 +283,14 @@ export const revocationLag: Benchmark = {
       notes,
     }
   },
+}
+
+/** The note on grants whose revocation failed once or more, when any did (median over runs). */
+export function retriedNote(
+  runs: ReadonlyArray<{ retried: number; firstError: string | null }>,
+): string | null {
+  const retried = median(runs.map((o) => o.retried))
+  if (retried === 0) return null
+  const error = runs.find((o) => o.firstError !== null)?.firstError ?? 'not recorded'
+  return `${retried} grants had a failed revocation attempt (retried with backoff); e.g. "${error}".`
 }

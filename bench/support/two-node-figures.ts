@@ -1,4 +1,4 @@
-import { medianLag } from '../revocation-lag.js'
+import { medianLag, retriedNote } from '../revocation-lag.js'
 import type { Row } from './report.js'
 import { median, type LatencySummary } from './stats.js'
 
@@ -156,13 +156,8 @@ export function notesOf(
       `${orphansLeft} of node A's claims were still not revoked when we stopped: pickup is a lower bound.`,
     )
   }
-  const retried = pick((o) => o.retried)
-  if (retried > 0) {
-    const error = ours.find((o) => o.firstError !== null)?.firstError ?? 'not recorded'
-    notes.push(
-      `${retried} grants had a failed revocation attempt (retried with backoff); e.g. "${error}".`,
-    )
-  }
+  const retried = retriedNote(ours)
+  if (retried !== null) notes.push(retried)
   const unrevoked = pick((o) => o.unrevoked)
   if (unrevoked > 0) {
     notes.push(

@@ -275,7 +275,7 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
 
-export function isRevocableNow(g: Grant, now: Date): boolean {
+function isRevocableNow(g: Grant, now: Date): boolean {
   const t = now.getTime()
   switch (g.state) {
     case 'active':

@@ -6,24 +6,22 @@ import type { AuditRepository, Repositories, Store } from '../storage/store.js'
  * silently, but a stream of refused changes needs an operator, hence the metric.
  */
 export function countAuditAppendFailures(store: Store, onFailure: () => void): Store {
+  const counting =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await write(...args)
+      } catch (error) {
+        onFailure()
+        throw error
+      }
+    }
   const counted = (audit: AuditRepository): AuditRepository => ({
     ...audit,
-    async append(input) {
-      try {
-        return await audit.append(input)
-      } catch (error) {
-        onFailure()
-        throw error
-      }
-    },
-    async appendMany(inputs) {
-      try {
-        return await audit.appendMany(inputs)
-      } catch (error) {
-        onFailure()
-        throw error
-      }
-    },
+    append: counting((input: Parameters<AuditRepository['append']>[0]) => audit.append(input)),
+    appendMany: counting((inputs: Parameters<AuditRepository['appendMany']>[0]) =>
+      audit.appendMany(inputs),
+    ),
   })
   const transaction: Store['transaction'] = (fn) =>
     store.transaction((tx: Repositories) => fn({ ...tx, audit: counted(tx.audit) }))
