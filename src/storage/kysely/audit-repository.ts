@@ -162,18 +162,22 @@ export function auditRepository(scope: Scope): AuditRepository {
   let last: Link | null = null
   let pending: AuditEventRow[] = []
   let hooked = false
+  /** Writes one after another (reads may start them concurrently); a failure stays failed. */
+  let writing: Promise<void> = Promise.resolve()
 
-  const flush = async (): Promise<void> => {
+  const write = async (): Promise<void> => {
     if (pending.length === 0 || stored === null || last === null) return
     const rows = pending
     const to = last
     pending = []
-    try {
-      await writeChain(scope, await stored, rows, to)
-    } catch (error) {
-      throw writeFailed(error)
-    }
+    await writeChain(scope, await stored, rows, to)
     stored = Promise.resolve(to)
+  }
+  const flush = (): Promise<void> => {
+    writing = writing.then(write).catch((error: unknown) => {
+      throw writeFailed(error)
+    })
+    return writing
   }
 
   const appendMany: AuditRepository['appendMany'] = async (inputs) => {
@@ -190,6 +194,8 @@ export function auditRepository(scope: Scope): AuditRepository {
           return chained.events
         })
       }
+      // After a failed write the chain in memory is ahead of the database: nothing more chains on.
+      await writing
       // One read for every append of the transaction, also when they start concurrently.
       stored ??= readHead(scope).catch((error: unknown) => {
         stored = null
