@@ -60,9 +60,12 @@ function rawChain(last: { seq: number; hash: string }, n: number): AuditEvent[] 
 }
 
 /** One INSERT statement of all `events`, in order. */
-function insertSql(events: ReadonlyArray<{ seq: number; id: string; at: Date; prevHash: string; hash: string }>): string {
+function insertSql(
+  events: ReadonlyArray<{ seq: number; id: string; at: Date; prevHash: string; hash: string }>,
+): string {
   const values = events.map(
-    (e) => `(${e.seq}, '${e.id}', ${e.at.getTime()}, 'grant.revoked', 'system:raw', null, null, '{}', '${e.prevHash}', '${e.hash}')`,
+    (e) =>
+      `(${e.seq}, '${e.id}', ${e.at.getTime()}, 'grant.revoked', 'system:raw', null, null, '{}', '${e.prevHash}', '${e.hash}')`,
   )
   return `insert into audit_events (seq, id, at, type, actor, request_id, grant_id, data, prev_hash, hash) values ${values.join(', ')}`
 }
@@ -242,9 +245,9 @@ export function describeAuditContract(ctx: StoreContext): void {
       const [a, b, c] = rawChain(head, 3) as [AuditEvent, AuditEvent, AuditEvent]
       // A row off the chain fails the whole statement: nothing of it is kept.
       const [, , wrong] = rawChain({ seq: head.seq + 1, hash: 'f'.repeat(64) }, 3)
-      await expect(ctx.exec(insertSql([a, b, { ...c, prevHash: wrong!.prevHash }]))).rejects.toThrow(
-        /last event only/,
-      )
+      await expect(
+        ctx.exec(insertSql([a, b, { ...c, prevHash: wrong!.prevHash }])),
+      ).rejects.toThrow(/last event only/)
       expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 5 })).toEqual([])
       // Each row's trigger sees the rows the same statement wrote before it.
       await ctx.exec(insertSql([a, b, c]))
@@ -274,12 +277,15 @@ export function describeAuditContract(ctx: StoreContext): void {
       await expectChainIntact(ctx.store())
     })
 
-    it('a transaction\'s appends are written at commit, and its reads see them before', async () => {
+    it("a transaction's appends are written at commit, and its reads see them before", async () => {
       const head = await ctx.store().audit.head()
       const inside = await ctx.store().transaction(async (tx) => {
         const first = await tx.audit.appendMany([anEvent(1), anEvent(2)])
         const third = await tx.audit.append(anEvent(3))
-        const seen = { head: await tx.audit.head(), list: await tx.audit.list({ afterSeq: head.seq, limit: 10 }) }
+        const seen = {
+          head: await tx.audit.head(),
+          list: await tx.audit.list({ afterSeq: head.seq, limit: 10 }),
+        }
         // Appends after a read chain on, and are written too.
         const fourth = await tx.audit.append(anEvent(4))
         return { events: [...first, third, fourth], seen }
@@ -288,7 +294,10 @@ export function describeAuditContract(ctx: StoreContext): void {
       expect(inside.seen.list).toEqual(inside.events.slice(0, 3))
       expect(inside.seen.head).toEqual({ seq: head.seq + 3, hash: inside.events[2]!.hash })
       expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 10 })).toEqual(inside.events)
-      expect(await ctx.store().audit.head()).toEqual({ seq: head.seq + 4, hash: inside.events[3]!.hash })
+      expect(await ctx.store().audit.head()).toEqual({
+        seq: head.seq + 4,
+        hash: inside.events[3]!.hash,
+      })
       await expectChainIntact(ctx.store())
     })
 
@@ -299,11 +308,19 @@ export function describeAuditContract(ctx: StoreContext): void {
       expect(events.at(-1)!.seq).toBe(head.seq + inputs.length)
       const stored: AuditEvent[] = []
       while (stored.length < inputs.length) {
-        stored.push(...(await ctx.store().audit.list({ afterSeq: stored.at(-1)?.seq ?? head.seq, limit: 500 })))
+        stored.push(
+          ...(await ctx
+            .store()
+            .audit.list({ afterSeq: stored.at(-1)?.seq ?? head.seq, limit: 500 })),
+        )
       }
       expect(stored).toEqual(events)
-      const outside = await ctx.store().audit.appendMany(inputs.slice(0, 777).map((e) => ({ ...e, id: uniqueId('evt') })))
-      expect(outside.map((e) => e.seq)).toEqual(Array.from({ length: 777 }, (_, i) => head.seq + inputs.length + 1 + i))
+      const outside = await ctx
+        .store()
+        .audit.appendMany(inputs.slice(0, 777).map((e) => ({ ...e, id: uniqueId('evt') })))
+      expect(outside.map((e) => e.seq)).toEqual(
+        Array.from({ length: 777 }, (_, i) => head.seq + inputs.length + 1 + i),
+      )
       await expectChainIntact(ctx.store())
     })
 
@@ -339,7 +356,11 @@ export function describeAuditContract(ctx: StoreContext): void {
         expect(await ctx.store().audit.head()).toEqual(head)
         expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 5 })).toEqual([])
       } finally {
-        await ctx.exec(postgres ? `drop trigger ${trigger} on audit_events; drop function ${trigger}()` : `drop trigger ${trigger}`)
+        await ctx.exec(
+          postgres
+            ? `drop trigger ${trigger} on audit_events; drop function ${trigger}()`
+            : `drop trigger ${trigger}`,
+        )
       }
       await ctx.store().audit.append(anEvent(3))
       await expectChainIntact(ctx.store())

@@ -33,13 +33,17 @@ const INSERT_EVENTS = new MultiRowInsert('audit_events', [
   'prev_hash',
   'hash',
 ])
-const MOVE_HEAD = new PreparedStatement<{ id: number; seq: number; hash: string; from_seq: number }>(
-  (db, a) =>
-    db
-      .updateTable('audit_head')
-      .set({ seq: a.seq, hash: a.hash })
-      .where('id', '=', a.id)
-      .where('seq', '=', a.from_seq),
+const MOVE_HEAD = new PreparedStatement<{
+  id: number
+  seq: number
+  hash: string
+  from_seq: number
+}>((db, a) =>
+  db
+    .updateTable('audit_head')
+    .set({ seq: a.seq, hash: a.hash })
+    .where('id', '=', a.id)
+    .where('seq', '=', a.from_seq),
 )
 
 function toEvent(row: AuditEventRow): AuditEvent {
@@ -133,7 +137,12 @@ async function readHead(scope: Scope): Promise<Link> {
  * the database's guards accept events on the chain's last event and a head moved forward to the
  * newest event (0008-audit-last-event.ts), so a whole batch is one INSERT and one UPDATE.
  */
-async function writeChain(scope: Scope, from: Link, rows: AuditEventRow[], to: Link): Promise<void> {
+async function writeChain(
+  scope: Scope,
+  from: Link,
+  rows: AuditEventRow[],
+  to: Link,
+): Promise<void> {
   await INSERT_EVENTS.execute(scope, rows)
   const moved = await MOVE_HEAD.execute(scope, {
     id: 1,

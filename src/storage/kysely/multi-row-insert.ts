@@ -59,7 +59,9 @@ export class MultiRowInsert<T extends keyof Database> {
     for (const size of chunkSizes(rows.length)) {
       const compiled = this.#compiledFor(scope, size)
       const parameters = compiled.slots.map((s) =>
-        'row' in s ? ((rows[at + s.row] as unknown as Record<string, unknown>)[s.column] ?? null) : s.value,
+        'row' in s
+          ? ((rows[at + s.row] as unknown as Record<string, unknown>)[s.column] ?? null)
+          : s.value,
       )
       at += size
       if (scope.direct) scope.direct.run(compiled.sql, parameters)
