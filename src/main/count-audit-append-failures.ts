@@ -1,3 +1,4 @@
+import { AppError } from '../domain/errors.js'
 import type { AuditRepository, Repositories, Store } from '../storage/store.js'
 
 /**
@@ -6,26 +7,45 @@ import type { AuditRepository, Repositories, Store } from '../storage/store.js'
  * silently, but a stream of refused changes needs an operator, hence the metric.
  */
 export function countAuditAppendFailures(store: Store, onFailure: () => void): Store {
+  // In a transaction the events are written just before commit (audit-repository.ts), so the
+  // write can fail after every append returned: the transaction then fails with
+  // audit.write_failed. Each failure counts once, whether an append or the commit reported it.
+  const counted = new WeakSet<object>()
+  const count = (error: unknown): void => {
+    if (typeof error === 'object' && error !== null) {
+      if (counted.has(error)) return
+      counted.add(error)
+    }
+    onFailure()
+  }
   const counting =
     <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
         return await write(...args)
       } catch (error) {
-        onFailure()
+        count(error)
         throw error
       }
     }
-  const counted = (audit: AuditRepository): AuditRepository => ({
+  const countedAudit = (audit: AuditRepository): AuditRepository => ({
     ...audit,
     append: counting((input: Parameters<AuditRepository['append']>[0]) => audit.append(input)),
     appendMany: counting((inputs: Parameters<AuditRepository['appendMany']>[0]) =>
       audit.appendMany(inputs),
     ),
   })
-  const transaction: Store['transaction'] = (fn) =>
-    store.transaction((tx: Repositories) => fn({ ...tx, audit: counted(tx.audit) }))
-  const audit = counted(store.audit)
+  const transaction: Store['transaction'] = async (fn) => {
+    try {
+      return await store.transaction((tx: Repositories) =>
+        fn({ ...tx, audit: countedAudit(tx.audit) }),
+      )
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'audit.write_failed') count(error)
+      throw error
+    }
+  }
+  const audit = countedAudit(store.audit)
   return new Proxy(store, {
     get(target, property) {
       if (property === 'transaction') return transaction

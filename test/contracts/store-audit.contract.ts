@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { verifyAuditChain, type AuditEvent } from '../../src/domain/audit-event.js'
+import { hashAuditEvent, verifyAuditChain, type AuditEvent } from '../../src/domain/audit-event.js'
+import { AppError } from '../../src/domain/errors.js'
 import type { Store } from '../../src/storage/store.js'
 import { after, MINUTE, SECOND, uniqueId } from '../support/builders.js'
 import type { StoreContext } from './store.contract.js'
@@ -35,6 +36,42 @@ function anEvent(i: number, links: { requestId?: string; grantId?: string } = {}
     grantId: links.grantId ?? null,
     data: { attempt: i, reason: 'expired', nested: { at: after(MINUTE), list: [1, 'two', null] } },
   }
+}
+
+/** Real events chained onto `last`, as an operator's SQL client would write them (valid hashes). */
+function rawChain(last: { seq: number; hash: string }, n: number): AuditEvent[] {
+  const events: AuditEvent[] = []
+  for (let i = 0; i < n; i++) {
+    const unhashed = {
+      seq: last.seq + 1,
+      id: uniqueId('evt-raw'),
+      at: after(i * SECOND),
+      type: 'grant.revoked' as const,
+      actor: 'system:raw',
+      requestId: null,
+      grantId: null,
+      data: {},
+      prevHash: last.hash,
+    }
+    last = { ...unhashed, hash: hashAuditEvent(unhashed) }
+    events.push(last as AuditEvent)
+  }
+  return events
+}
+
+/** One INSERT statement of all `events`, in order. */
+function insertSql(
+  events: ReadonlyArray<{ seq: number; id: string; at: Date; prevHash: string; hash: string }>,
+): string {
+  const values = events.map(
+    (e) =>
+      `(${e.seq}, '${e.id}', ${e.at.getTime()}, 'grant.revoked', 'system:raw', null, null, '{}', '${e.prevHash}', '${e.hash}')`,
+  )
+  return `insert into audit_events (seq, id, at, type, actor, request_id, grant_id, data, prev_hash, hash) values ${values.join(', ')}`
+}
+
+function moveHeadSql(to: { seq: number; hash: string }): string {
+  return `update audit_head set seq = ${to.seq}, hash = '${to.hash}' where id = 1`
 }
 
 /** The audit log: a gapless hash chain the database itself keeps append-only. */
@@ -200,6 +237,132 @@ export function describeAuditContract(ctx: StoreContext): void {
       expect(await ctx.store().audit.listCheckpoints()).toContainEqual(
         expect.objectContaining({ seq: event.seq, signature: 'c2ln' }),
       )
+      await expectChainIntact(ctx.store())
+    })
+
+    it('one multi-row INSERT chains each row onto the one before, and the head skips to the newest', async () => {
+      const head = await ctx.store().audit.head()
+      const [a, b, c] = rawChain(head, 3) as [AuditEvent, AuditEvent, AuditEvent]
+      // A row off the chain fails the whole statement: nothing of it is kept.
+      const [, , wrong] = rawChain({ seq: head.seq + 1, hash: 'f'.repeat(64) }, 3)
+      await expect(
+        ctx.exec(insertSql([a, b, { ...c, prevHash: wrong!.prevHash }])),
+      ).rejects.toThrow(/last event only/)
+      expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 5 })).toEqual([])
+      // Each row's trigger sees the rows the same statement wrote before it.
+      await ctx.exec(insertSql([a, b, c]))
+      // Newer events than the head exist: the next lands on the last of them, not on the head.
+      const [next] = rawChain(c, 1) as [AuditEvent]
+      const refusedInserts = [
+        insertSql([{ ...next, prevHash: head.hash }]),
+        insertSql([{ ...next, seq: next.seq + 1 }]),
+        insertSql([{ ...next, seq: b.seq + 1, prevHash: b.hash, id: uniqueId('evt-raw') }]),
+      ]
+      for (const statement of refusedInserts) {
+        await expect(ctx.exec(statement), statement).rejects.toThrow()
+      }
+      await expect(ctx.exec(refusedInserts[0]!)).rejects.toThrow(/last event only/)
+      // The head moves only to the newest event, skipping any number of events to get there.
+      for (const to of [b, a, { seq: c.seq, hash: b.hash }, { seq: c.seq + 1, hash: c.hash }]) {
+        await expect(ctx.exec(moveHeadSql(to))).rejects.toThrow(/only advances to the newest event/)
+      }
+      await ctx.exec(moveHeadSql(c))
+      expect(await ctx.store().audit.head()).toEqual({ seq: c.seq, hash: c.hash })
+      // Never backwards or sideways, even to an event that exists.
+      for (const to of [b, head, { seq: c.seq, hash: b.hash }]) {
+        await expect(ctx.exec(moveHeadSql(to))).rejects.toThrow(/only advances to the newest event/)
+      }
+      const appended = await ctx.store().audit.append(anEvent(1))
+      expect(appended.prevHash).toBe(c.hash)
+      await expectChainIntact(ctx.store())
+    })
+
+    it("a transaction's appends are written at commit, and its reads see them before", async () => {
+      const head = await ctx.store().audit.head()
+      const inside = await ctx.store().transaction(async (tx) => {
+        const first = await tx.audit.appendMany([anEvent(1), anEvent(2)])
+        const third = await tx.audit.append(anEvent(3))
+        const seen = {
+          head: await tx.audit.head(),
+          list: await tx.audit.list({ afterSeq: head.seq, limit: 10 }),
+        }
+        // Appends after a read chain on, and are written too.
+        const fourth = await tx.audit.append(anEvent(4))
+        return { events: [...first, third, fourth], seen }
+      })
+      expect(inside.events.map((e) => e.seq)).toEqual([1, 2, 3, 4].map((i) => head.seq + i))
+      expect(inside.seen.list).toEqual(inside.events.slice(0, 3))
+      expect(inside.seen.head).toEqual({ seq: head.seq + 3, hash: inside.events[2]!.hash })
+      expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 10 })).toEqual(inside.events)
+      expect(await ctx.store().audit.head()).toEqual({
+        seq: head.seq + 4,
+        hash: inside.events[3]!.hash,
+      })
+      await expectChainIntact(ctx.store())
+    })
+
+    it('a batch larger than one INSERT statement is written whole, in order', async () => {
+      const head = await ctx.store().audit.head()
+      const inputs = Array.from({ length: 1_234 }, (_, i) => anEvent(i))
+      const events = await ctx.store().transaction((tx) => tx.audit.appendMany(inputs))
+      expect(events.at(-1)!.seq).toBe(head.seq + inputs.length)
+      const stored: AuditEvent[] = []
+      while (stored.length < inputs.length) {
+        stored.push(
+          ...(await ctx
+            .store()
+            .audit.list({ afterSeq: stored.at(-1)?.seq ?? head.seq, limit: 500 })),
+        )
+      }
+      expect(stored).toEqual(events)
+      const outside = await ctx
+        .store()
+        .audit.appendMany(inputs.slice(0, 777).map((e) => ({ ...e, id: uniqueId('evt') })))
+      expect(outside.map((e) => e.seq)).toEqual(
+        Array.from({ length: 777 }, (_, i) => head.seq + inputs.length + 1 + i),
+      )
+      await expectChainIntact(ctx.store())
+    })
+
+    it('a write refused at commit fails the transaction with audit.write_failed and keeps nothing', async () => {
+      const head = await ctx.store().audit.head()
+      const refusedActor = uniqueId('human:refused')
+      const postgres = ctx.store().engine === 'postgres'
+      const trigger = uniqueId('refuse').replace(/[^a-z0-9]/gi, '_')
+      await ctx.exec(
+        postgres
+          ? `create function ${trigger}() returns trigger language plpgsql as $$ begin
+               if new.actor = '${refusedActor}' then raise exception 'disk says no'; end if; return new; end $$;
+             create trigger ${trigger} before insert on audit_events for each row execute function ${trigger}()`
+          : `create trigger ${trigger} before insert on audit_events when new.actor = '${refusedActor}'
+             begin select raise(abort, 'disk says no'); end`,
+      )
+      try {
+        const key = uniqueId('t')
+        let returned: AuditEvent | undefined
+        const error = await ctx
+          .store()
+          .transaction(async (tx) => {
+            await tx.connectorState.put(key, 'k', 'v')
+            await tx.audit.append(anEvent(1))
+            // The append itself succeeds: the row is only written just before commit.
+            returned = await tx.audit.append({ ...anEvent(2), actor: refusedActor })
+          })
+          .catch((e: unknown) => e)
+        expect(returned?.seq).toBe(head.seq + 2)
+        expect(error).toBeInstanceOf(AppError)
+        expect((error as AppError).code).toBe('audit.write_failed')
+        expect(await ctx.store().connectorState.get(key, 'k')).toBeNull()
+        expect(await ctx.store().audit.head()).toEqual(head)
+        expect(await ctx.store().audit.list({ afterSeq: head.seq, limit: 5 })).toEqual([])
+      } finally {
+        await ctx.exec(
+          postgres
+            ? `drop trigger ${trigger} on audit_events; drop function ${trigger}()`
+            : `drop trigger ${trigger}`,
+        )
+      }
+      await ctx.store().audit.append(anEvent(3))
       await expectChainIntact(ctx.store())
     })
 

@@ -11,6 +11,7 @@ import { fromJson, fromMs, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { AuditCheckpointRow, AuditEventRow } from './database.js'
 import { changedOneRow, PreparedStatement } from './prepared-statement.js'
+import { MultiRowInsert } from './multi-row-insert.js'
 
 // Every state change appends: these run several times per request (see prepared-statement.ts).
 const READ_HEAD = new PreparedStatement<{ id: number }>((db, a, engine) =>
@@ -20,16 +21,29 @@ const READ_HEAD = new PreparedStatement<{ id: number }>((db, a, engine) =>
     .where('id', '=', a.id)
     .$if(engine === 'postgres', (q) => q.forUpdate()),
 )
-const INSERT_EVENT = new PreparedStatement<AuditEventRow>((db, row) =>
-  db.insertInto('audit_events').values(row),
-)
-const MOVE_HEAD = new PreparedStatement<{ id: number; seq: number; hash: string; from_seq: number }>(
-  (db, a) =>
-    db
-      .updateTable('audit_head')
-      .set({ seq: a.seq, hash: a.hash })
-      .where('id', '=', a.id)
-      .where('seq', '=', a.from_seq),
+const INSERT_EVENTS = new MultiRowInsert('audit_events', [
+  'seq',
+  'id',
+  'at',
+  'type',
+  'actor',
+  'request_id',
+  'grant_id',
+  'data',
+  'prev_hash',
+  'hash',
+])
+const MOVE_HEAD = new PreparedStatement<{
+  id: number
+  seq: number
+  hash: string
+  from_seq: number
+}>((db, a) =>
+  db
+    .updateTable('audit_head')
+    .set({ seq: a.seq, hash: a.hash })
+    .where('id', '=', a.id)
+    .where('seq', '=', a.from_seq),
 )
 
 function toEvent(row: AuditEventRow): AuditEvent {
@@ -59,15 +73,17 @@ function toCheckpoint(row: AuditCheckpointRow): AuditCheckpoint {
 
 type AppendInput = AuditEventInput & { id: string; at: Date }
 
-/** The event that follows `head`, and the canonical text of its data as stored. */
-function chainEvent(
-  head: { seq: number; hash: string },
-  input: AppendInput,
-): { event: AuditEvent; data: string } {
+interface Link {
+  seq: number
+  hash: string
+}
+
+/** The event that follows `last`, and its row as stored. */
+function chainEvent(last: Link, input: AppendInput): { event: AuditEvent; row: AuditEventRow } {
   // Stored as the canonical text the hash covers, so a later read re-hashes identically.
   const data = canonicalJson(input.data)
   const unhashed: Omit<AuditEvent, 'hash'> = {
-    seq: head.seq + 1,
+    seq: last.seq + 1,
     id: input.id,
     at: input.at,
     type: input.type,
@@ -75,64 +91,137 @@ function chainEvent(
     requestId: input.requestId ?? null,
     grantId: input.grantId ?? null,
     data: fromJson(data) as Record<string, unknown>,
-    prevHash: head.hash,
+    prevHash: last.hash,
   }
-  return { event: { ...unhashed, hash: hashAuditEvent(unhashed) }, data }
+  const event = { ...unhashed, hash: hashAuditEvent(unhashed) }
+  const row: AuditEventRow = {
+    seq: event.seq,
+    id: event.id,
+    at: toMs(event.at),
+    type: event.type,
+    actor: event.actor,
+    request_id: event.requestId,
+    grant_id: event.grantId,
+    data,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  }
+  return { event, row }
 }
 
-async function readHead(scope: Scope): Promise<{ seq: number; hash: string }> {
+/** Chains `inputs` onto `last`: the events, their rows, and the new last link. */
+function chainAll(
+  last: Link,
+  inputs: readonly AppendInput[],
+): { events: AuditEvent[]; rows: AuditEventRow[]; last: Link } {
+  const events: AuditEvent[] = []
+  const rows: AuditEventRow[] = []
+  for (const input of inputs) {
+    const next = chainEvent(last, input)
+    events.push(next.event)
+    rows.push(next.row)
+    last = next.event
+  }
+  return { events, rows, last: { seq: last.seq, hash: last.hash } }
+}
+
+async function readHead(scope: Scope): Promise<Link> {
   const { rows } = await READ_HEAD.execute<{ seq: number; hash: string }>(scope, { id: 1 })
   const head = rows[0]
   if (head === undefined) throw new Error('the audit head row is missing')
   return head
 }
 
+/**
+ * Writes `rows` (chained onto the head at `from`) and moves the head once, to the last of them:
+ * the database's guards accept events on the chain's last event and a head moved forward to the
+ * newest event (0008-audit-last-event.ts), so a whole batch is one INSERT and one UPDATE.
+ */
+async function writeChain(
+  scope: Scope,
+  from: Link,
+  rows: AuditEventRow[],
+  to: Link,
+): Promise<void> {
+  await INSERT_EVENTS.execute(scope, rows)
+  const moved = await MOVE_HEAD.execute(scope, {
+    id: 1,
+    seq: to.seq,
+    hash: to.hash,
+    from_seq: from.seq,
+  })
+  if (!changedOneRow(moved)) throw new Error('the audit head moved during the append')
+}
+
+function writeFailed(error: unknown): AppError {
+  if (error instanceof AppError && error.code === 'audit.write_failed') return error
+  return new AppError('audit.write_failed', 'The audit event could not be recorded', {
+    cause: error,
+  })
+}
+
 export function auditRepository(scope: Scope): AuditRepository {
-  // The head this transaction itself moved the chain to: its lock (FOR UPDATE, or SQLite's write
-  // lock) keeps every other appender out until commit, so the next append in it need not read it.
-  let ownHead: { seq: number; hash: string } | null = null
+  // Inside a transaction the appends are chained in memory and written once, just before commit.
+  // The head read first locks the chain for the transaction (FOR UPDATE, or SQLite's write lock
+  // from BEGIN IMMEDIATE) until commit, so nobody else can extend it in between.
+  const deferred = scope.transactional === true ? scope.beforeCommit : undefined
+  /** The head row as this transaction last read or wrote it. */
+  let stored: Promise<Link> | null = null
+  /** The chain's last event, counting the events not written yet. */
+  let last: Link | null = null
+  let pending: AuditEventRow[] = []
+  let hooked = false
+  /** Writes one after another (reads may start them concurrently); a failure stays failed. */
+  let writing: Promise<void> = Promise.resolve()
+
+  const write = async (): Promise<void> => {
+    if (pending.length === 0 || stored === null || last === null) return
+    const rows = pending
+    const to = last
+    pending = []
+    await writeChain(scope, await stored, rows, to)
+    stored = Promise.resolve(to)
+  }
+  const flush = (): Promise<void> => {
+    writing = writing.then(write).catch((error: unknown) => {
+      throw writeFailed(error)
+    })
+    return writing
+  }
+
   const appendMany: AuditRepository['appendMany'] = async (inputs) => {
     if (inputs.length === 0) return []
     try {
-      return await scope.atomic(async (db, direct) => {
-        const inner: Scope = { ...scope, db, direct }
-        // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
-        // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
-        let head = ownHead ?? (await readHead(inner))
-        const events: AuditEvent[] = []
-        // One event at a time, each moving the head: the database's guards accept an event only
-        // on the current head and a head only on the newest event, in batches as in single appends.
-        for (const input of inputs) {
-          const { event, data } = chainEvent(head, input)
-          await INSERT_EVENT.execute(inner, {
-            seq: event.seq,
-            id: event.id,
-            at: toMs(event.at),
-            type: event.type,
-            actor: event.actor,
-            request_id: event.requestId,
-            grant_id: event.grantId,
-            data,
-            prev_hash: event.prevHash,
-            hash: event.hash,
-          })
-          const moved = await MOVE_HEAD.execute(inner, {
-            id: 1,
-            seq: event.seq,
-            hash: event.hash,
-            from_seq: head.seq,
-          })
-          if (!changedOneRow(moved)) throw new Error('the audit head moved during the append')
-          head = { seq: event.seq, hash: event.hash }
-          events.push(event)
-        }
-        if (scope.transactional === true) ownHead = head
-        return events
+      if (deferred === undefined) {
+        return await scope.atomic(async (db, direct) => {
+          const inner: Scope = { ...scope, db, direct }
+          // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
+          // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
+          const from = await readHead(inner)
+          const chained = chainAll(from, inputs)
+          await writeChain(inner, from, chained.rows, chained.last)
+          return chained.events
+        })
+      }
+      // After a failed write the chain in memory is ahead of the database: nothing more chains on.
+      await writing
+      // One read for every append of the transaction, also when they start concurrently.
+      stored ??= readHead(scope).catch((error: unknown) => {
+        stored = null
+        throw error
       })
+      const head = await stored
+      // Chained synchronously after the await: appends made concurrently take turns here.
+      const chained = chainAll(last ?? head, inputs)
+      last = chained.last
+      pending.push(...chained.rows)
+      if (!hooked) {
+        hooked = true
+        deferred(flush)
+      }
+      return chained.events
     } catch (error) {
-      throw new AppError('audit.write_failed', 'The audit event could not be recorded', {
-        cause: error,
-      })
+      throw writeFailed(error)
     }
   }
 
@@ -146,6 +235,8 @@ export function auditRepository(scope: Scope): AuditRepository {
     appendMany,
 
     async head() {
+      // A read in the transaction sees its own appends, as if they had been written at once.
+      await flush()
       return scope.db
         .selectFrom('audit_head')
         .select(['seq', 'hash'])
@@ -154,6 +245,7 @@ export function auditRepository(scope: Scope): AuditRepository {
     },
 
     async list(filter) {
+      await flush()
       let query = scope.db.selectFrom('audit_events').selectAll().orderBy('seq').limit(filter.limit)
       if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq)
       if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId)

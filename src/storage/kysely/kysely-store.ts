@@ -117,14 +117,23 @@ export class KyselyStore implements Store {
     try {
       return await this.#db.transaction().execute((trx) => {
         const direct = this.#direct(state)
+        const beforeCommit: Array<() => Promise<void>> = []
         const scope: Scope = {
           engine: this.engine,
           db: trx,
           atomic: (inner) => inner(trx, direct),
           transactional: true,
           direct,
+          beforeCommit: (hook) => {
+            beforeCommit.push(hook)
+          },
         }
-        return this.#inTransaction.run(state, () => fn(repositoriesFor(scope)))
+        return this.#inTransaction.run(state, async () => {
+          const result = await fn(repositoriesFor(scope))
+          // An array iterator is live: a hook added by another hook runs too.
+          for (const hook of beforeCommit) await hook()
+          return result
+        })
       })
     } catch (error) {
       throw toStoreError(error)

@@ -18,4 +18,10 @@ export interface Scope {
   readonly transactional?: boolean
   /** The SQLite connection itself, while this scope's transaction holds it (bulk paths only). */
   readonly direct?: DirectSqlite | undefined
+  /**
+   * Inside a store transaction: runs `hook` once the transaction's work is done, just before it
+   * commits, in the order added; a hook that throws rolls the transaction back with its error.
+   * For writes a repository defers to the end (the audit appends, see audit-repository.ts).
+   */
+  readonly beforeCommit?: (hook: () => Promise<void>) => void
 }
