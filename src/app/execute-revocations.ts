@@ -1,6 +1,7 @@
 import { ConnectorError, type ConnectorInstance } from '../connectors/connector.js'
 import { backoffMs, type Grant, type VerificationResult } from '../domain/grant.js'
 import type { AppDeps } from './deps.js'
+import { yieldToEventLoop } from './event-loop.js'
 import { casGrant, casGrants, errorText, intentHandle } from './grant-transitions.js'
 import { recordAudit, recordAuditMany } from './load.js'
 
@@ -269,10 +270,6 @@ function stillLive(): ConnectorError {
   return new ConnectorError('conflict', 'access is still live on the target after revoke', {
     retryable: true,
   })
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
 }
 
 function isRevocableNow(g: Grant, now: Date): boolean {

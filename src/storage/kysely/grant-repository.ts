@@ -287,6 +287,30 @@ export function grantRepository(scope: Scope): GrantRepository {
       return rows.map(toGrant)
     },
 
+    async listResumableRevocations(now, limit) {
+      const t = toMs(now)
+      const rows = await scope.db
+        .selectFrom('grants')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb.and([
+              eb('state', '=', 'revoking'),
+              eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]),
+            ]),
+            eb.and([
+              eb('state', 'in', ['revoke_failed', 'irrevocable']),
+              eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', t)]),
+            ]),
+          ]),
+        )
+        .orderBy(sql`coalesce(revoke_due_at, expires_at)`)
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+      return rows.map(toGrant)
+    },
+
     async listExpiringBefore(until, limit, after) {
       const rows = await scope.db
         .selectFrom('grants')
