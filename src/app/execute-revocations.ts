@@ -88,7 +88,8 @@ async function claim(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[
         actor: `system:${settings.workerId}`,
         requestId: next.requestId,
         grantId: next.id,
-        data: { reason: next.revokeReason, attempt: next.revokeAttempts, fromState: from.state },
+        // In key order, as canonicalJson's fast path wants it (the hash is the same either way).
+        data: { attempt: next.revokeAttempts, fromState: from.state, reason: next.revokeReason },
       })
     }
     await recordAuditMany(tx, deps, events)
@@ -145,10 +146,10 @@ async function commitRevoked(
         requestId: grant.requestId,
         grantId: grant.id,
         data: {
+          attempts: grant.revokeAttempts,
           reason: grant.revokeReason,
           revocationLagMs: lag,
           verification: grant.verification,
-          attempts: grant.revokeAttempts,
         },
       })),
     )
