@@ -3,6 +3,8 @@ import { activateGrant } from '../app/activate-grant.js'
 import { runDueWork } from '../app/reconcile-grants.js'
 import { executeRevocations, MAX_REVOCATION_BATCH } from '../app/execute-revocations.js'
 import { yieldToEventLoop } from '../app/event-loop.js'
+import { releaseIssuanceClaims } from '../app/release-issuance-claims.js'
+import type { InMemoryIssuanceHandoff } from './issuance-handoff.js'
 import { MinHeap } from './min-heap.js'
 
 export interface LifecycleEngineOptions {
@@ -14,6 +16,12 @@ export interface LifecycleEngineOptions {
   concurrency: number
   /** Runs after each sweep (e.g. audit checkpoints). */
   afterSweep?: () => Promise<void>
+  /**
+   * Grants claimed at submission, handed over in memory: open while the engine runs. On stop,
+   * the claims whose issuance never started are released, so another node issues them at its
+   * next sweep instead of after their leases run out.
+   */
+  handoff?: InMemoryIssuanceHandoff
 }
 
 /**
@@ -73,6 +81,7 @@ export class LifecycleEngine {
   /** Starts the engine; overdue grants (e.g. after downtime) are revoked by the first sweep. */
   async start(): Promise<void> {
     this.#stopped = false
+    this.#o.handoff?.open()
     await this.sweep()
     this.#sweeper = setInterval(() => {
       void this.sweep()
@@ -99,6 +108,7 @@ export class LifecycleEngine {
     this.#urgentIds.clear()
     await this.#sweeping
     if (this.#running > 0) await new Promise<void>((resolve) => this.#idle.push(resolve))
+    if (this.#o.handoff) await releaseIssuanceClaims(this.#deps, this.#o.handoff.close())
   }
 
   /** One backstop pass, then reload upcoming expiries into the timer. Never runs twice at once. */
