@@ -14,6 +14,12 @@ export interface LifecycleEngineOptions {
   horizonMs: number
   /** Connector calls in flight at once. */
   concurrency: number
+  /**
+   * Revocation batches running at once (default 2): one can claim or commit while the other waits
+   * on the database or its targets. On SQLite nothing waits, every phase is synchronous work, and
+   * a second batch only adds its stretch to the same turn of the event loop.
+   */
+  revocationBatches?: number
   /** Runs after each sweep (e.g. audit checkpoints). */
   afterSweep?: () => Promise<void>
   /**
@@ -225,7 +231,7 @@ export class LifecycleEngine {
    * second time: the claim is compare-and-swap.
    */
   #nextRevocationBatch(): (() => Promise<unknown>) | undefined {
-    if (this.#batchesRunning >= REVOCATION_BATCHES_IN_FLIGHT) return undefined
+    if (this.#batchesRunning >= (this.#o.revocationBatches ?? REVOCATION_BATCHES_IN_FLIGHT)) return undefined
     const ids: string[] = []
     for (const queue of [this.#urgent, this.#due]) {
       while (ids.length < MAX_REVOCATION_BATCH) {

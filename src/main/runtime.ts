@@ -219,6 +219,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     sweepIntervalMs: lifecycle.sweepIntervalMs,
     horizonMs: lifecycle.timerHorizonMs,
     concurrency: 8,
+    // SQLite: one batch at a time, so a turn of the event loop holds one batch's stretch, not two.
+    revocationBatches: config.databaseUrl ? 2 : 1,
     afterSweep: async () => {
       notifications.dispatcher.nudge()
       siem.nudge()
