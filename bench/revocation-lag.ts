@@ -248,8 +248,8 @@ export const revocationLag: Benchmark = {
     ]
     const notes = [
       `${count} grants, expiries evenly spread over ${WINDOW_MS / 1000} s; ${runs} run(s), figures are medians over runs. ` +
-        'Engine with the default settings: sweep every 5 s (each sweep queues overdue grants and revokes at most 20 itself), ' +
-        '10-minute horizon, due grants revoked in batches of up to 500 with 2 batches in flight, the heap filled in pages of 5,000 up to the horizon.',
+        'Engine with the default settings: sweep every 5 s (each sweep puts lapsed claims and due retries ahead of the queue and reloads the heap, overdue expiries included), ' +
+        '10-minute horizon, due grants revoked in batches of up to 500, one batch in flight on SQLite (2 on PostgreSQL), the heap filled in pages of 5,000 up to the horizon.',
       `A batch is one claim transaction, one jwt revocation-list write and read for all its grants, and one commit ` +
         `transaction (${costs.transactionsPerBatch} store transactions for a batch of 500), with 2 audit appends per grant. ` +
         `One grant alone: ${costs.transactionsPerRevocation.toFixed(2)} store transactions carrying ` +

@@ -1,6 +1,7 @@
 import { ConnectorError, type ConnectorInstance } from '../connectors/connector.js'
 import { backoffMs, type Grant, type VerificationResult } from '../domain/grant.js'
 import type { AppDeps } from './deps.js'
+import { yieldToEventLoop } from './event-loop.js'
 import { casGrant, casGrants, errorText, intentHandle } from './grant-transitions.js'
 import { recordAudit, recordAuditMany } from './load.js'
 
@@ -87,7 +88,8 @@ async function claim(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[
         actor: `system:${settings.workerId}`,
         requestId: next.requestId,
         grantId: next.id,
-        data: { reason: next.revokeReason, attempt: next.revokeAttempts, fromState: from.state },
+        // In key order, as canonicalJson's fast path wants it (the hash is the same either way).
+        data: { attempt: next.revokeAttempts, fromState: from.state, reason: next.revokeReason },
       })
     }
     await recordAuditMany(tx, deps, events)
@@ -144,10 +146,10 @@ async function commitRevoked(
         requestId: grant.requestId,
         grantId: grant.id,
         data: {
+          attempts: grant.revokeAttempts,
           reason: grant.revokeReason,
           revocationLagMs: lag,
           verification: grant.verification,
-          attempts: grant.revokeAttempts,
         },
       })),
     )
@@ -269,10 +271,6 @@ function stillLive(): ConnectorError {
   return new ConnectorError('conflict', 'access is still live on the target after revoke', {
     retryable: true,
   })
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
 }
 
 function isRevocableNow(g: Grant, now: Date): boolean {

@@ -3,6 +3,7 @@ import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:
 import path from 'node:path'
 import { checkpointPayload, verifyAuditChain, GENESIS_HASH, type AuditCheckpoint } from '../domain/audit-event.js'
 import type { Clock } from '../domain/ports.js'
+import { yieldToEventLoop } from '../app/event-loop.js'
 import type { Store } from '../storage/store.js'
 import type { AuditSigningKey } from './audit-keys.js'
 
@@ -104,6 +105,9 @@ export class AuditCheckpointer {
       const check = verifyAuditChain(page, prev)
       if (!check.ok) return `audit event seq ${check.firstBadSeq}: ${check.reason}`
       prev = { seq: check.lastSeq, hash: check.lastHash }
+      // A sweep's segment during a revocation window is tens of thousands of events; on SQLite
+      // the pages would otherwise run as one stretch with the event loop (timers, HTTP) held.
+      await yieldToEventLoop()
     }
     return prev.hash === head.hash ? null : `the chain head's hash does not match event seq ${head.seq}`
   }

@@ -123,6 +123,8 @@ export interface ConnectorStateStore {
   putManyIfAbsent?(entries: ReadonlyArray<readonly [string, string]>): Promise<void>
   /** The values of those keys that exist. */
   getMany?(keys: readonly string[]): Promise<Map<string, string>>
+  /** Which of those keys exist, without their values (nothing to unseal). */
+  hasMany?(keys: readonly string[]): Promise<Set<string>>
 }
 
 export interface ConnectorDefinition<Config = unknown, Params = unknown> {

@@ -2,6 +2,9 @@ import type { AppDeps, WorkSignals } from '../app/deps.js'
 import { activateGrant } from '../app/activate-grant.js'
 import { runDueWork } from '../app/reconcile-grants.js'
 import { executeRevocations, MAX_REVOCATION_BATCH } from '../app/execute-revocations.js'
+import { yieldToEventLoop } from '../app/event-loop.js'
+import { releaseIssuanceClaims } from '../app/release-issuance-claims.js'
+import type { InMemoryIssuanceHandoff } from './issuance-handoff.js'
 import { MinHeap } from './min-heap.js'
 
 export interface LifecycleEngineOptions {
@@ -11,8 +14,20 @@ export interface LifecycleEngineOptions {
   horizonMs: number
   /** Connector calls in flight at once. */
   concurrency: number
+  /**
+   * Revocation batches running at once (default 2): one can claim or commit while the other waits
+   * on the database or its targets. On SQLite nothing waits, every phase is synchronous work, and
+   * a second batch only adds its stretch to the same turn of the event loop.
+   */
+  revocationBatches?: number
   /** Runs after each sweep (e.g. audit checkpoints). */
   afterSweep?: () => Promise<void>
+  /**
+   * Grants claimed at submission, handed over in memory: open while the engine runs. On stop,
+   * the claims whose issuance never started are released, so another node issues them at its
+   * next sweep instead of after their leases run out.
+   */
+  handoff?: InMemoryIssuanceHandoff
 }
 
 /**
@@ -29,6 +44,13 @@ export class LifecycleEngine {
   #jobs = new JobQueue()
   /** Grants due for revocation, taken in batches: one claim and one commit for many. */
   #due = new JobQueue<string>()
+  /**
+   * Revocations already under way or asked for (a dead node's lapsed claims, early revocations,
+   * due retries): batches take them before `#due`, so a takeover does not wait out a backlog of
+   * fresh expiries. `#urgentIds` holds them until their batch ends, so a sweep adds each once.
+   */
+  #urgent = new JobQueue<string>()
+  readonly #urgentIds = new Set<string>()
   #batchesRunning = 0
   #running = 0
   #drainPending = false
@@ -54,7 +76,7 @@ export class LifecycleEngine {
     },
     revocationRequested: (id) => {
       // Even when its expiry is already queued: an early revocation must not wait for it.
-      this.#revokeSoon(id)
+      this.#revokeFirst(id)
     },
     grantIrrevocable: () => undefined,
     grantRevoked: () => undefined,
@@ -65,6 +87,7 @@ export class LifecycleEngine {
   /** Starts the engine; overdue grants (e.g. after downtime) are revoked by the first sweep. */
   async start(): Promise<void> {
     this.#stopped = false
+    this.#o.handoff?.open()
     await this.sweep()
     this.#sweeper = setInterval(() => {
       void this.sweep()
@@ -85,10 +108,13 @@ export class LifecycleEngine {
     this.#timerAt = Infinity
     this.#jobs = new JobQueue()
     this.#due = new JobQueue<string>()
+    this.#urgent = new JobQueue<string>()
     this.#heap = new MinHeap<string>()
     this.#queued.clear()
+    this.#urgentIds.clear()
     await this.#sweeping
     if (this.#running > 0) await new Promise<void>((resolve) => this.#idle.push(resolve))
+    if (this.#o.handoff) await releaseIssuanceClaims(this.#deps, this.#o.handoff.close())
   }
 
   /** One backstop pass, then reload upcoming expiries into the timer. Never runs twice at once. */
@@ -102,10 +128,11 @@ export class LifecycleEngine {
   async #sweepOnce(): Promise<void> {
     const { deps } = { deps: this.#deps }
     try {
-      await this.#queueOverdue()
-      // A small slice runs here (and all of issuance and lapsing): with synchronous SQLite a pass
-      // is one microtask chain, so a 200-grant pass stood the event loop still for seconds.
-      await runDueWork(deps, SWEEP_SLICE)
+      await this.#queueResumable()
+      // Issuance and lapsing in a small slice: with synchronous SQLite a pass is one microtask
+      // chain, so a 200-grant pass stood the event loop still for seconds. Revocations are all
+      // queued here already (overdue expiries by the heap fill, the rest just above).
+      await runDueWork(deps, SWEEP_SLICE, { revocations: false })
       await this.#fillHeap()
       await this.#o.afterSweep?.()
     } catch (error) {
@@ -113,21 +140,24 @@ export class LifecycleEngine {
     }
   }
 
-  /** Overdue revocations (missed timers, failed retries, other nodes' grants) join the job queue. */
-  async #queueOverdue(): Promise<void> {
+  /**
+   * Lapsed claims (a dead node's), unclaimed early revocations and due retries go to the front,
+   * even when this node has the same grants queued for their expiry: those wait behind the
+   * backlog, and a dead node's claims have waited a whole lease already. Expired `active` grants
+   * are not read here: the heap fill below loads every one of them, overdue included, so a sweep
+   * during a mass expiry neither sorts nor re-reads the thousands already queued.
+   */
+  async #queueResumable(): Promise<void> {
     if (this.#stopped) return
-    const due = await this.#deps.store.grants.listRevocable(this.#deps.clock.now(), OVERDUE_BATCH)
-    for (const g of due) {
-      if (this.#queued.has(g.id)) continue
-      this.#queued.add(g.id)
-      this.#revokeSoon(g.id)
-    }
+    const due = await this.#deps.store.grants.listResumableRevocations(this.#deps.clock.now(), OVERDUE_BATCH)
+    for (const g of due) this.#revokeFirst(g.id)
   }
 
   /**
-   * Loads every expiry inside the horizon into the heap, a page at a time, yielding to the event
-   * loop between pages. Paging continues past the grants already queued (listExpiringBefore
-   * returns them first, soonest first), so a window larger than one page is still covered whole.
+   * Loads every expiry inside the horizon into the heap (overdue ones too, which fire at once), a
+   * page at a time, yielding to the event loop between pages. Paging continues past the grants
+   * already queued (listExpiringBefore returns them first, soonest first), so a window larger
+   * than one page is still covered whole.
    */
   async #fillHeap(): Promise<void> {
     const until = new Date(this.#deps.clock.now().getTime() + this.#o.horizonMs)
@@ -188,13 +218,27 @@ export class LifecycleEngine {
     this.#drain()
   }
 
-  /** Up to a batch of due grants, revoked together; they leave `#queued` when it ends. */
+  #revokeFirst(grantId: string): void {
+    if (this.#stopped || this.#urgentIds.has(grantId)) return
+    this.#urgentIds.add(grantId)
+    this.#urgent.push(grantId)
+    this.#drain()
+  }
+
+  /**
+   * Up to a batch of due grants, the urgent ones first, revoked together; they leave `#queued`
+   * when it ends. A grant queued twice (urgent and for its expiry) is simply found done the
+   * second time: the claim is compare-and-swap.
+   */
   #nextRevocationBatch(): (() => Promise<unknown>) | undefined {
-    if (this.#batchesRunning >= REVOCATION_BATCHES_IN_FLIGHT) return undefined
+    if (this.#batchesRunning >= (this.#o.revocationBatches ?? REVOCATION_BATCHES_IN_FLIGHT)) return undefined
     const ids: string[] = []
-    for (let id = this.#due.shift(); id !== undefined; id = this.#due.shift()) {
-      ids.push(id)
-      if (ids.length >= MAX_REVOCATION_BATCH) break
+    for (const queue of [this.#urgent, this.#due]) {
+      while (ids.length < MAX_REVOCATION_BATCH) {
+        const id = queue.shift()
+        if (id === undefined) break
+        ids.push(id)
+      }
     }
     if (ids.length === 0) return undefined
     this.#batchesRunning++
@@ -203,7 +247,10 @@ export class LifecycleEngine {
         await executeRevocations(this.#deps, ids)
       } finally {
         this.#batchesRunning--
-        for (const id of ids) this.#queued.delete(id)
+        for (const id of ids) {
+          this.#queued.delete(id)
+          this.#urgentIds.delete(id)
+        }
       }
     }
   }
@@ -251,17 +298,13 @@ export class LifecycleEngine {
   }
 }
 
-/** Due work done inside the sweep itself, and overdue revocations queued per sweep. */
+/** Due work done inside the sweep itself, and resumable revocations queued per sweep. */
 const SWEEP_SLICE = 20
 const OVERDUE_BATCH = 5_000
 
 /** Expiries loaded per query, and at most in the heap per sweep (about 100 bytes each). */
 const FILL_PAGE = 5_000
 const MAX_HEAP = 500_000
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
 
 /**
  * Revocation batches running at once: one can claim or commit while the other waits on its

@@ -12,7 +12,6 @@ import { isSshConnectorInstance } from '../connectors/ssh/index.js'
 import { AppError } from '../domain/errors.js'
 import { systemClock, type Clock, type IdSource } from '../domain/ports.js'
 import { LifecycleEngine } from '../engine/lifecycle-engine.js'
-import { HandoffLifecycleEngine } from '../engine/handoff-lifecycle-engine.js'
 import { InMemoryIssuanceHandoff } from '../engine/issuance-handoff.js'
 import { buildApp } from '../http/app.js'
 import { generateApiToken } from '../http/auth/api-token.js'
@@ -216,10 +215,12 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   deps.evidence = evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
-  engine = new HandoffLifecycleEngine(deps, {
+  engine = new LifecycleEngine(deps, {
     sweepIntervalMs: lifecycle.sweepIntervalMs,
     horizonMs: lifecycle.timerHorizonMs,
     concurrency: 8,
+    // SQLite: one batch at a time, so a turn of the event loop holds one batch's stretch, not two.
+    revocationBatches: config.databaseUrl ? 2 : 1,
     afterSweep: async () => {
       notifications.dispatcher.nudge()
       siem.nudge()
@@ -231,7 +232,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
         await reconcileAll(deps, 'system:reconciler')
       }
     },
-  }, issuanceHandoff)
+    handoff: issuanceHandoff,
+  })
   await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config), DATA_DIR: config.dataDir })
   const app = buildApp(deps) as unknown as Hono
   const running = engine

@@ -115,6 +115,13 @@ export interface GrantRepository {
    */
   listRevocable(now: Date, limit: number): Promise<Grant[]>
   /**
+   * The part of `listRevocable` already under way or failed: `revoking` whose lease ran out (a
+   * dead worker's claim, or an early revocation nobody claimed yet) and `revoke_failed` /
+   * `irrevocable` due for retry. Most overdue first. Without the expired `active` grants, it stays
+   * a short read while a mass expiry leaves thousands of them overdue.
+   */
+  listResumableRevocations(now: Date, limit: number): Promise<Grant[]>
+  /**
    * Active grants due before `until`, for the in-memory revocation timer, soonest first (ties by
    * id). `after` pages on: only grants ordered after that one are returned.
    */

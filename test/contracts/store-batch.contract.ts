@@ -36,6 +36,12 @@ export function describeBatchContract(ctx: StoreContext): void {
       })
       const found = await ctx.store().grants.getMany(grants.map((g) => g.id))
       expect(found.map((g) => g.id).sort()).toEqual(grants.map((g) => g.id).sort())
+      // Inside a transaction (on SQLite a direct statement), the same grants, field for field.
+      const ids = [...grants.map((g) => g.id), 'grt_missing']
+      const inTx = await ctx.store().transaction((tx) => tx.grants.getMany(ids))
+      const byId = (list: Grant[]) => [...list].sort((x, y) => x.id.localeCompare(y.id))
+      expect(byId(inTx)).toEqual(byId(found))
+      expect(byId(inTx)).toEqual(byId(grants))
     })
 
     it('patchMany writes only the named fields, per grant compare-and-swap', async () => {

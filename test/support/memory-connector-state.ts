@@ -37,6 +37,10 @@ export class MemoryConnectorState implements ConnectorStateStore {
     return Promise.resolve(found)
   }
 
+  hasMany(keys: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(new Set(keys.filter((key) => this.#values.has(key))))
+  }
+
   /** Everything stored, so tests can assert what a connector keeps (and what it never keeps). */
   entries(): [string, string][] {
     return [...this.#values.entries()]

@@ -155,7 +155,7 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
 
     async revokeMany(handles, options): Promise<RevokeOutcome[]> {
       checkAborted(options.signal)
-      if (state.putManyIfAbsent === undefined || state.getMany === undefined) {
+      if (state.putManyIfAbsent === undefined || (state.getMany === undefined && state.hasMany === undefined)) {
         return Promise.all(handles.map((h) => revokeAndInspect(this, h, options)))
       }
       const refs = handles.map((handle): { jti: string; exp: number | null } | Error => {
@@ -171,12 +171,13 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
         if (ref instanceof Error) continue
         entries.set(revokedKey(ref.jti), JSON.stringify({ exp: ref.exp, revokedAt }))
       }
-      let stored: Map<string, string>
+      let stored: ReadonlySet<string> | ReadonlyMap<string, string>
       try {
         // One write for the whole batch; the read back is the verification that each record is there.
         await guardState(() => state.putManyIfAbsent?.([...entries]) ?? Promise.resolve())
-        stored = await guardState(
-          () => state.getMany?.([...entries.keys()]) ?? Promise.resolve(new Map<string, string>()),
+        const keys = [...entries.keys()]
+        stored = await guardState<ReadonlySet<string> | ReadonlyMap<string, string>>(
+          () => state.hasMany?.(keys) ?? state.getMany?.(keys) ?? Promise.resolve(new Set<string>()),
         )
       } catch (error) {
         return refs.map(() => ({ ok: false, error }))

@@ -91,7 +91,10 @@ describe('jwt connector: revokeMany', () => {
     expect((await instance.introspect(a.credential.reveal())).active).toBe(true)
   })
 
-  it('says live when the record cannot be read back after the write', async () => {
+  it.each([
+    ['read back by presence', (s: MemoryConnectorState) => ({ hasMany: (keys: readonly string[]) => s.hasMany(keys) })],
+    ['read back by value (a store without hasMany)', (s: MemoryConnectorState) => ({ getMany: (keys: readonly string[]) => s.getMany(keys) })],
+  ])('says live when the record cannot be read back after the write (%s)', async (_, readBack) => {
     const healthy = new MemoryConnectorState()
     const instance = connector({
       get: (k) => healthy.get(k),
@@ -99,7 +102,7 @@ describe('jwt connector: revokeMany', () => {
       putIfAbsent: (k, v) => healthy.putIfAbsent(k, v),
       // A write that silently went nowhere.
       putManyIfAbsent: () => Promise.resolve(),
-      getMany: (keys) => healthy.getMany(keys),
+      ...readBack(healthy),
     })
     const a = await instance.issue(spec('grt_a'), options())
     expect(await instance.revokeMany!([a.handle], options())).toEqual([{ ok: true, liveness: 'live' }])

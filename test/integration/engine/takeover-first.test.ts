@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifyAuditChain } from '../../../src/domain/audit-event.js'
+import { LifecycleEngine } from '../../../src/engine/lifecycle-engine.js'
+import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
+import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+
+/*
+ * Issue 7's takeover under load: a node busy with a backlog of expiries finds, at a sweep, a
+ * claim whose lease ran out (a dead node's). That grant was also in its own backlog, for its
+ * expiry, behind thousands of others; the sweep puts it at the front, so it is revoked within a
+ * batch or two rather than after the whole backlog.
+ */
+
+const pg = pgUrlOrSkip()
+/** Enough batches (500 each, 2 in flight) that the backlog is still long when the sweep runs. */
+const BACKLOG = 3_000
+const DEAD_NODE = 'node-a'
+
+describe.each([
+  ['SQLite', () => Promise.resolve(null)],
+  ['PostgreSQL', async () => (pg ? freshPgDatabase(pg) : null)],
+])('a dead node’s lapsed claim during a backlog (%s)', (engine, makeDb) => {
+  let db: { url: string; drop(): Promise<void> } | null = null
+  let world: TestWorld
+  let node: LifecycleEngine | undefined
+  const skip = engine === 'PostgreSQL' && !pg
+
+  beforeAll(async () => {
+    if (skip) return
+    db = await makeDb()
+    world = await startTestWorld(db ? { databaseUrl: db.url } : {})
+  })
+  afterAll(async () => {
+    if (skip) return
+    await node?.stop()
+    await world.close()
+    await db?.drop()
+  })
+
+  it.skipIf(skip)('is revoked ahead of the fresh expiries already queued', async () => {
+    const { deps } = world.runtime
+    const { store } = deps
+    const now = world.clock.now().getTime()
+    // All overdue, soonest first; the dead node's grant is the last of them, so in expiry order
+    // it would be revoked last.
+    const ids = await seedActiveGrants(store, deps.ids, BACKLOG, new Date(now - 120_000), (i) => new Date(now - 60_000 + i))
+    const takenOver = ids.at(-1) ?? ''
+
+    // Only explicit sweeps: the one in start() queues the backlog, the one below finds the claim.
+    node = new LifecycleEngine(deps, { sweepIntervalMs: 3_600_000, horizonMs: 600_000, concurrency: 4 })
+    await node.start()
+
+    // Meanwhile node A claimed that grant a lease ago and died: its lease has run out.
+    const grant = await store.grants.get(takenOver)
+    if (!grant) throw new Error('seeded grant missing')
+    const claimed = await store.grants.update(
+      {
+        ...grant,
+        state: 'revoking',
+        revokeReason: 'expired',
+        revokeDueAt: grant.expiresAt,
+        revokeAttempts: 1,
+        leaseOwner: DEAD_NODE,
+        leaseUntil: new Date(now - 1),
+      },
+      grant.version,
+    )
+    expect(claimed).toBe(true)
+    const backlogAtSweep = BACKLOG - ((await store.grants.countByState()).revoked ?? 0)
+    await node.sweep()
+
+    const deadline = Date.now() + 120_000
+    while (((await store.grants.countByState()).revoked ?? 0) < BACKLOG && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(await store.grants.countByState()).toEqual({ revoked: BACKLOG })
+
+    const events = await store.audit.list({ limit: 100_000 })
+    expect(verifyAuditChain(events)).toMatchObject({ ok: true })
+    const revoked = events.filter((e) => e.type === 'grant.revoked').map((e) => e.grantId)
+    expect(new Set(revoked).size).toBe(BACKLOG)
+    expect(revoked).toHaveLength(BACKLOG)
+    const revokedAfter = revoked.length - 1 - revoked.indexOf(takenOver)
+    // The sweep found a long backlog still waiting; the taken-over grant went ahead of all but
+    // the batches already running (2 × 500) or formed before the sweep's read.
+    expect(backlogAtSweep).toBeGreaterThan(2_000)
+    expect(revokedAfter).toBeGreaterThan(backlogAtSweep - 1_500)
+    const revoking = events.filter((e) => e.type === 'grant.revoking' && e.grantId === takenOver)
+    expect(revoking).toHaveLength(1)
+    expect(revoking[0]?.data).toMatchObject({ fromState: 'revoking', attempt: 2 })
+  }, 180_000)
+})
