@@ -7,6 +7,7 @@ import { integrations } from './0004-integrations.js'
 import { outbox } from './0005-outbox.js'
 import { siemCursors } from './0006-siem-cursors.js'
 import { reportIndexes } from './0007-report-indexes.js'
+import { requestLookups } from './0009-request-lookups.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -26,6 +27,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0005-outbox', outbox],
   ['0006-siem-cursors', siemCursors],
   ['0007-report-indexes', reportIndexes],
+  ['0009-request-lookups', requestLookups],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
