@@ -1,5 +1,6 @@
 import type { Engine, Executor } from './database.js'
 import type { DirectSqlite } from './direct-sqlite.js'
+import type { RowCache } from './row-cache.js'
 
 /** What a repository runs on: the store's root handle or one open transaction. */
 export interface Scope {
@@ -18,4 +19,6 @@ export interface Scope {
   readonly transactional?: boolean
   /** The SQLite connection itself, while this scope's transaction holds it (bulk paths only). */
   readonly direct?: DirectSqlite | undefined
+  /** Committed rows of rarely written tables (SQLite only): read outside transactions, forgotten on writes. */
+  readonly rows?: RowCache | undefined
 }
