@@ -4,6 +4,7 @@ import { fromJson, fromMs, toJson, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { EntitlementRow, TargetRow } from './database.js'
 import { PreparedStatement } from './prepared-statement.js'
+import { readCached } from './row-cache.js'
 
 // Read at each decision of a request's path (see prepared-statement.ts).
 const GET_TARGET = new PreparedStatement<{ id: string }>((db, a) =>
@@ -46,8 +47,10 @@ function toEntitlement(row: EntitlementRow): Entitlement {
 export function catalogRepository(scope: Scope): CatalogRepository {
   return {
     async getTarget(id) {
-      const { rows } = await GET_TARGET.execute<TargetRow>(scope, { id })
-      const row = rows[0]
+      const row = await readCached(scope, 'targets', id, async () => {
+        const { rows } = await GET_TARGET.execute<TargetRow>(scope, { id })
+        return rows[0]
+      })
       return row ? toTarget(row) : null
     },
 
@@ -79,11 +82,14 @@ export function catalogRepository(scope: Scope): CatalogRepository {
           })),
         )
         .execute()
+      scope.rows?.forget()
     },
 
     async getEntitlement(id) {
-      const { rows } = await GET_ENTITLEMENT.execute<EntitlementRow>(scope, { id })
-      const row = rows[0]
+      const row = await readCached(scope, 'entitlements', id, async () => {
+        const { rows } = await GET_ENTITLEMENT.execute<EntitlementRow>(scope, { id })
+        return rows[0]
+      })
       return row ? toEntitlement(row) : null
     },
 
@@ -124,6 +130,7 @@ export function catalogRepository(scope: Scope): CatalogRepository {
           })),
         )
         .execute()
+      scope.rows?.forget()
     },
   }
 }

@@ -14,6 +14,7 @@ import pg from 'pg'
 import { AppError } from '../../domain/errors.js'
 import type { Engine } from './database.js'
 import { withStatementCache } from './statement-cache.js'
+import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js'
 
 export interface DatabaseOptions {
   /** `postgres://` or `postgresql://` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
@@ -22,6 +23,8 @@ export interface DatabaseOptions {
   sqlitePath?: string | undefined
   /** PostgreSQL pool size; SQLite has one connection. */
   poolSize?: number | undefined
+  /** SQLite files: checkpoints on a worker thread (wal-checkpointer.ts); `false` leaves them to SQLite. */
+  walCheckpoints?: WalCheckpointOptions | false | undefined
 }
 
 const DEFAULT_POOL_SIZE = 10
@@ -118,6 +121,19 @@ export function createDialect(options: DatabaseOptions): {
   if (options.sqlitePath === undefined || options.sqlitePath === '') {
     throw new AppError('config.invalid', 'Either a PostgreSQL URL or a SQLite path is required')
   }
-  const sqlite = withStatementCache(openSqlite(options.sqlitePath))
+  const db = openSqlite(options.sqlitePath)
+  const cached = withStatementCache(db)
+  let sqlite = cached
+  // An in-memory database has no WAL (and no second connection could reach it).
+  if (options.sqlitePath !== ':memory:' && options.walCheckpoints !== false) {
+    const checkpointer = startWalCheckpointer(db, options.sqlitePath, options.walCheckpoints)
+    sqlite = {
+      prepare: (sql) => cached.prepare(sql),
+      close() {
+        checkpointer.stop()
+        cached.close()
+      },
+    }
+  }
   return { dialect: new ImmediateSqliteDialect({ database: sqlite }), engine: 'sqlite', sqlite }
 }

@@ -5,6 +5,7 @@ import { changedOne, fromJson, fromMs, toJson, toMs } from './codec.js'
 import type { Scope } from './scope.js'
 import type { Executor, IdentityRow } from './database.js'
 import { PreparedStatement } from './prepared-statement.js'
+import { readCached } from './row-cache.js'
 
 // Read on every API call and twice per request (see prepared-statement.ts).
 const GET = new PreparedStatement<{ id: string }>((db, a) =>
@@ -62,8 +63,10 @@ async function writeGroups(db: Executor, identity: Identity): Promise<void> {
 export function identityRepository(scope: Scope): IdentityRepository {
   return {
     async get(id) {
-      const { rows } = await GET.execute<IdentityRow>(scope, { id })
-      const row = rows[0]
+      const row = await readCached(scope, 'identities', id, async () => {
+        const { rows } = await GET.execute<IdentityRow>(scope, { id })
+        return rows[0]
+      })
       return row ? toIdentity(row) : null
     },
 
@@ -133,6 +136,8 @@ export function identityRepository(scope: Scope): IdentityRepository {
           .where('version', '=', expectedVersion)
           .executeTakeFirst()
         if (!changedOne(result)) return false
+        // An insert needs nothing forgotten: rows that do not exist are never kept.
+        scope.rows?.forget()
         await writeGroups(db, identity)
         return true
       })

@@ -28,6 +28,7 @@ import { repositoriesFor } from './repositories.js'
 import { toStoreError } from './store-errors.js'
 import { directSqlite, type DirectSqlite } from './direct-sqlite.js'
 import type { SqliteDatabase } from 'kysely'
+import { RowCache } from './row-cache.js'
 
 interface OpenTransaction {
   open: boolean
@@ -66,6 +67,7 @@ export class KyselyStore implements Store {
   #closed = false
 
   readonly #sqlite: SqliteDatabase | undefined
+  readonly #rows: RowCache | undefined
 
   /** `sqlite`: the connection under a SQLite dialect, for direct statements inside transactions. */
   constructor(db: Kysely<Database>, engine: Engine, sqlite?: SqliteDatabase) {
@@ -75,8 +77,12 @@ export class KyselyStore implements Store {
     const checkUsable = () => {
       this.#checkUsable()
     }
+    // checkUsable first: a cached read must fail as fast as a database read would.
+    const rows = sqlite ? new RowCache(() => (checkUsable(), dataVersion(sqlite))) : undefined
+    this.#rows = rows
     const root: Scope = {
       engine,
+      rows,
       get db(): Executor {
         checkUsable()
         return db
@@ -127,6 +133,7 @@ export class KyselyStore implements Store {
           beforeCommit: (hook) => {
             beforeCommit.push(hook)
           },
+          rows: this.#rows,
         }
         return this.#inTransaction.run(state, async () => {
           const result = await fn(repositoriesFor(scope))
@@ -175,4 +182,10 @@ export class KyselyStore implements Store {
       )
     }
   }
+}
+
+/** Changes whenever another connection commits to the database (SQLite's own signal). */
+function dataVersion(sqlite: SqliteDatabase): number {
+  const [row] = sqlite.prepare('pragma data_version').all([]) as Array<{ data_version: number }>
+  return row?.data_version ?? 0
 }

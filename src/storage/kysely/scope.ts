@@ -1,5 +1,6 @@
 import type { Engine, Executor } from './database.js'
 import type { DirectSqlite } from './direct-sqlite.js'
+import type { RowCache } from './row-cache.js'
 
 /** What a repository runs on: the store's root handle or one open transaction. */
 export interface Scope {
@@ -24,4 +25,6 @@ export interface Scope {
    * For writes a repository defers to the end (the audit appends, see audit-repository.ts).
    */
   readonly beforeCommit?: (hook: () => Promise<void>) => void
+  /** Committed rows of rarely written tables (SQLite only): read outside transactions, forgotten on writes. */
+  readonly rows?: RowCache | undefined
 }

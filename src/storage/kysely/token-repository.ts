@@ -3,8 +3,9 @@ import { changedOne, fromMs, fromMsOrNull, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
 import type { ApiTokenRow } from './database.js'
 import { PreparedStatement } from './prepared-statement.js'
+import { readCached } from './row-cache.js'
 
-// Every API call authenticates with it (see prepared-statement.ts); never cached across calls.
+// Every API call authenticates with it (see prepared-statement.ts); cached on SQLite (row-cache.ts).
 const GET_BY_HASH = new PreparedStatement<{ token_hash: string }>((db, a) =>
   db.selectFrom('api_tokens').selectAll().where('token_hash', '=', a.token_hash),
 )
@@ -39,8 +40,10 @@ export function tokenRepository(scope: Scope): TokenRepository {
     },
 
     async getByHash(tokenHash) {
-      const { rows } = await GET_BY_HASH.execute<ApiTokenRow>(scope, { token_hash: tokenHash })
-      const row = rows[0]
+      const row = await readCached(scope, 'api_tokens', tokenHash, async () => {
+        const { rows } = await GET_BY_HASH.execute<ApiTokenRow>(scope, { token_hash: tokenHash })
+        return rows[0]
+      })
       return row ? toToken(row) : null
     },
 
@@ -63,6 +66,7 @@ export function tokenRepository(scope: Scope): TokenRepository {
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
         .executeTakeFirst()
+      scope.rows?.forget()
       return changedOne(result)
     },
   }

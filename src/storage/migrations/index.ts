@@ -8,6 +8,7 @@ import { outbox } from './0005-outbox.js'
 import { siemCursors } from './0006-siem-cursors.js'
 import { reportIndexes } from './0007-report-indexes.js'
 import { auditLastEvent } from './0008-audit-last-event.js'
+import { requestLookups } from './0009-request-lookups.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -28,6 +29,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0006-siem-cursors', siemCursors],
   ['0007-report-indexes', reportIndexes],
   ['0008-audit-last-event', auditLastEvent],
+  ['0009-request-lookups', requestLookups],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
