@@ -1,33 +1,32 @@
 /**
- * One thread deciding as fast as it can: its own CedarPolicyEngine (Cedar's WebAssembly instance
- * is per thread), warmed up, then deciding alice's request for as long as the main thread asks.
+ * One process deciding as fast as it can: its own CedarPolicyEngine, warmed up, then deciding
+ * alice's request for as long as the parent asks (IPC).
  */
-import { parentPort, workerData } from 'node:worker_threads'
 import { createCedarPolicyEngine } from '../../src/policy/cedar/index.js'
 import { autoApprovedDecisions } from './decision-inputs.js'
 import type {
-  DecisionThreadCommand,
-  DecisionThreadData,
-  DecisionThreadReply,
-} from './decision-threads.js'
+  DecisionProcessCommand,
+  DecisionProcessData,
+  DecisionProcessReply,
+} from './decision-processes.js'
 
-const data = workerData as DecisionThreadData
-const port = parentPort
-if (port === null) throw new Error('decision-worker runs as a worker thread')
+const send = process.send?.bind(process)
+if (send === undefined) throw new Error('decision-process runs as a forked child')
+const data = JSON.parse(process.argv[2] ?? '{}') as DecisionProcessData
 
 const engine = await createCedarPolicyEngine({ policyDir: data.policyDir })
 const input = autoApprovedDecisions(new Date()).request
 const warmEnd = performance.now() + data.warmupMs
 while (performance.now() < warmEnd) await engine.decide(input)
 
-const reply = (message: DecisionThreadReply): void => {
-  port.postMessage(message)
+const reply = (message: DecisionProcessReply): void => {
+  send(message)
 }
-port.on('message', (command: DecisionThreadCommand) => {
+process.on('message', (command: DecisionProcessCommand) => {
   void (async () => {
     if (command.type === 'stop') {
       await engine.close()
-      port.close()
+      process.disconnect()
       return
     }
     let decisions = 0
