@@ -1,3 +1,4 @@
+import './v8-flags.js'
 import { randomUUID } from 'node:crypto'
 import {
   preparsePolicySet,
