@@ -1,9 +1,9 @@
-import { CompiledQuery, sql } from 'kysely'
+import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely'
 import type { Grant, GrantState } from '../../domain/grant.js'
 import type { GrantPatch, GrantRepository } from '../store.js'
 import { fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
-import type { GrantRow } from './database.js'
+import type { Database, GrantRow } from './database.js'
 import { changedOneRow, PreparedStatement } from './prepared-statement.js'
 
 // The statements of every request's path, compiled once (see prepared-statement.ts).
@@ -184,6 +184,23 @@ function columnOf(field: keyof Grant): keyof GrantRow {
  * Due-work predicates. A missing lease or retry time means nobody holds the grant and nothing is
  * scheduled to wait for, so it is due now (the use cases read null the same way).
  */
+/**
+ * Revocations no live worker is on: a claim whose lease ran out (its worker died), or a failed
+ * attempt whose retry is due. Both the overdue sweep and the takeover read select these.
+ */
+function resumableRevocation(eb: ExpressionBuilder<Database, 'grants'>, t: number) {
+  return [
+    eb.and([
+      eb('state', '=', 'revoking'),
+      eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]),
+    ]),
+    eb.and([
+      eb('state', 'in', ['revoke_failed', 'irrevocable']),
+      eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', t)]),
+    ]),
+  ]
+}
+
 export function grantRepository(scope: Scope): GrantRepository {
   return {
     async insert(grant) {
@@ -282,14 +299,7 @@ export function grantRepository(scope: Scope): GrantRepository {
         .where((eb) =>
           eb.or([
             eb.and([eb('state', '=', 'active'), eb('expires_at', '<=', t)]),
-            eb.and([
-              eb('state', '=', 'revoking'),
-              eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]),
-            ]),
-            eb.and([
-              eb('state', 'in', ['revoke_failed', 'irrevocable']),
-              eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', t)]),
-            ]),
+            ...resumableRevocation(eb, t),
           ]),
         )
         // Overdue since revocation became due: an early revocation's due time, else expiry.
@@ -306,16 +316,7 @@ export function grantRepository(scope: Scope): GrantRepository {
         .selectFrom('grants')
         .selectAll()
         .where((eb) =>
-          eb.or([
-            eb.and([
-              eb('state', '=', 'revoking'),
-              eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]),
-            ]),
-            eb.and([
-              eb('state', 'in', ['revoke_failed', 'irrevocable']),
-              eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', t)]),
-            ]),
-          ]),
+          eb.or(resumableRevocation(eb, t)),
         )
         .orderBy(sql`coalesce(revoke_due_at, expires_at)`)
         .orderBy('id')
