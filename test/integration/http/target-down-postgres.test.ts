@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { syncCatalog } from '../../../src/app/sync-catalog.js'
 import { Secret } from '../../../src/config/secret.js'
-import { roleNameFor } from '../../../src/connectors/postgres/role-names.js'
 import {
   findPostgresBin,
   isCi,
@@ -10,7 +9,7 @@ import {
   type RestartablePostgres,
 } from '../../support/services.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
-import { startPgTarget, type PgTarget } from '../connectors/postgres-target.js'
+import { ENTITLEMENT, startRoleTarget, type RoleTarget } from '../../faults/pg-role-target.js'
 
 /** A cluster of its own: this file stops it, which must not disturb any other test. */
 const bin = await findPostgresBin()
@@ -19,17 +18,14 @@ if (bin === null && isCi())
 if (bin === null)
   console.warn('\n!!! SKIPPING postgres target-down test: no PostgreSQL binaries !!!\n')
 
-const PASSWORD_ENV = 'HOURGLASS_TEST_DOWN_PG_PASSWORD'
-
 describe.skipIf(bin === null)('a PostgreSQL target that goes down during revocation (T33)', () => {
   let cluster: RestartablePostgres
-  let pgt: PgTarget
+  let target: RoleTarget
   let world: TestWorld
 
   beforeAll(async () => {
     cluster = await startRestartablePostgres(bin!)
-    pgt = await startPgTarget(cluster.url)
-    process.env[PASSWORD_ENV] = pgt.connectorPassword
+    target = await startRoleTarget(cluster.url)
     world = await startTestWorld({
       config: {
         lifecycle: {
@@ -41,47 +37,21 @@ describe.skipIf(bin === null)('a PostgreSQL target that goes down during revocat
     })
     // The target checks VALID UNTIL against its own clock: start the fake clock at real time.
     world.clock.set(new Date())
-    await syncCatalog(world.runtime.deps, {
-      targets: [
-        {
-          id: 'orders-db',
-          kind: 'postgres',
-          name: 'Orders database',
-          config: { ...pgt.rawConfig, password: { fromEnv: PASSWORD_ENV } },
-        },
-      ],
-      entitlements: [
-        {
-          id: 'orders-db-read',
-          name: 'Orders DB: read',
-          targetId: 'orders-db',
-          riskTier: 'low',
-          owners: ['olivia'],
-          defaultDuration: '10m',
-          maxDuration: '1h',
-          params: { mode: 'role', grantRole: pgt.appRead },
-        },
-      ],
-    })
+    await syncCatalog(world.runtime.deps, target.catalog)
   })
   afterAll(async () => {
     await world.close()
-    await pgt.teardown().catch(() => undefined)
+    await target.teardown().catch(() => undefined)
     await cluster.stop().catch(() => undefined)
-    Reflect.deleteProperty(process.env, PASSWORD_ENV)
   })
 
   const roleExists = async (grantId: string) =>
-    (
-      await pgt.admin('SELECT 1 FROM pg_roles WHERE rolname = $1', [
-        roleNameFor(pgt.prefix, grantId),
-      ])
-    ).length === 1
+    (await target.roles()).some((role) => role.grantId === grantId)
 
   it('retries with backoff, goes irrevocable and alerts, then drops the role once the server is back', async () => {
     const { deps } = world.runtime
     const req = await world.as('alice').post('/v1/requests', {
-      entitlementId: 'orders-db-read',
+      entitlementId: ENTITLEMENT,
       justification: 'Read orders for OPS-4',
     })
     expect(req.body.request.state).toBe('approved')
@@ -89,7 +59,7 @@ describe.skipIf(bin === null)('a PostgreSQL target that goes down during revocat
     const grantId: string = req.body.grant.id
     const cred = await world.as('alice').post(`/v1/grants/${grantId}/credential`)
     const credential = new Secret(cred.body.credential)
-    expect(await pgt.use(credential)).toBe('allowed')
+    expect(await target.target.use(credential)).toBe('allowed')
 
     await cluster.halt()
     world.clock.advance(10 * 60_000)
@@ -115,7 +85,7 @@ describe.skipIf(bin === null)('a PostgreSQL target that goes down during revocat
     await cluster.resume()
     // Nothing has dropped the role yet, so the credential still works: the grant must say so.
     expect(await roleExists(grantId)).toBe(true)
-    expect(await pgt.use(credential)).toBe('allowed')
+    expect(await target.target.use(credential)).toBe('allowed')
     world.clock.advance(60_000)
     await runDueWork(deps)
     expect(await deps.store.grants.get(grantId)).toMatchObject({
@@ -123,7 +93,7 @@ describe.skipIf(bin === null)('a PostgreSQL target that goes down during revocat
       verification: 'gone',
     })
     expect(await roleExists(grantId)).toBe(false)
-    expect(await pgt.use(credential)).toBe('denied')
+    expect(await target.target.use(credential)).toBe('denied')
     const after = (await deps.store.audit.list({ limit: 1000, grantId })).map((e) => e.type)
     expect(after.filter((t) => t === 'grant.revoked')).toHaveLength(1)
   })
