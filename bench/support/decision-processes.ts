@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url'
 /**
  * Whether decisions use both cores when spread out: each child process runs its own
  * CedarPolicyEngine, all start together, and the figure is decisions per second summed.
- * Processes, not worker threads: with two worker threads deciding at once, Node 20.20's V8
- * aborts within seconds ("Fatal error … unreachable code" in the deoptimizer; docs/benchmarks.md).
+ * Processes, each its own V8: threads were measured first and aborted V8 on Node 20.20 until
+ * src/policy/cedar/v8-flags.ts turned off JS→Wasm call inlining (docs/benchmarks.md).
  */
 
 export interface DecisionProcessData {
