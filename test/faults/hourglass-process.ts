@@ -211,6 +211,13 @@ async function startServer(configFile: string, tokens: Record<string, string>, f
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(30_000),
+    }).catch((error: unknown) => {
+      // A refused or reset connection says little alone: whether the server died, and why, is
+      // in its exit state and output.
+      const state = `exit ${String(child.exitCode ?? child.signalCode ?? 'none yet')}`
+      throw new Error(`${method} ${p} failed (server ${state}):\n${out.slice(-4000)}`, {
+        cause: error,
+      })
     })
     const text = await res.text()
     let parsed: unknown = text
