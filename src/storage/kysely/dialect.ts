@@ -97,6 +97,10 @@ function openPostgres(url: string, poolSize: number): pg.Pool {
   // An idle client losing its server (restart, failover) is reported here; unhandled, it would
   // crash the process. The next query fails and surfaces as store.unavailable instead.
   pool.on('error', () => undefined)
+  // A client the server drops while a transaction holds it (between two statements) reports that
+  // on the client, where the pool no longer listens; unheard, the process would crash. Its next
+  // statement fails as store.unavailable, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined))
   return pool
 }
 
