@@ -109,6 +109,8 @@ export function createDialect(options: DatabaseOptions): {
   engine: Engine
   /** The SQLite connection the dialect wraps (statement cache included); none on PostgreSQL. */
   sqlite?: KyselySqliteDatabase
+  /** Resolves once helpers the connection started (the checkpoint worker) have ended after close. */
+  closed?: () => Promise<void>
 } {
   const url = options.databaseUrl ?? ''
   if (url !== '') {
@@ -131,13 +133,17 @@ export function createDialect(options: DatabaseOptions): {
   // An in-memory database has no WAL (and no second connection could reach it).
   if (options.sqlitePath !== ':memory:' && options.walCheckpoints !== false) {
     const checkpointer = startWalCheckpointer(db, options.sqlitePath, options.walCheckpoints)
+    let stopped: Promise<void> | undefined
     sqlite = {
       prepare: (sql) => cached.prepare(sql),
       close() {
-        checkpointer.stop()
+        // Kysely's close is synchronous; the store awaits `closed` after it.
+        stopped = checkpointer.stop()
         cached.close()
       },
     }
+    const closed = () => stopped ?? checkpointer.stop()
+    return { dialect: new ImmediateSqliteDialect({ database: sqlite }), engine: 'sqlite', sqlite, closed }
   }
   return { dialect: new ImmediateSqliteDialect({ database: sqlite }), engine: 'sqlite', sqlite }
 }

@@ -67,11 +67,13 @@ export class KyselyStore implements Store {
   #closed = false
 
   readonly #sqlite: SqliteDatabase | undefined
+  readonly #closedHelpers: (() => Promise<void>) | undefined
   readonly #rows: RowCache | undefined
 
   /** `sqlite`: the connection under a SQLite dialect, for direct statements inside transactions. */
-  constructor(db: Kysely<Database>, engine: Engine, sqlite?: SqliteDatabase) {
+  constructor(db: Kysely<Database>, engine: Engine, sqlite?: SqliteDatabase, closed?: () => Promise<void>) {
     this.#db = db
+    this.#closedHelpers = closed
     this.engine = engine
     this.#sqlite = sqlite
     const checkUsable = () => {
@@ -163,6 +165,7 @@ export class KyselyStore implements Store {
     if (this.#closed) return
     this.#closed = true
     await this.#db.destroy()
+    await this.#closedHelpers?.()
   }
 
   #direct(held: OpenTransaction): DirectSqlite | undefined {

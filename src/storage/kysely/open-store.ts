@@ -38,13 +38,14 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
  * await store.transaction(async (tx) => tx.identities.insert(alice))
  */
 export async function openStore(options: DatabaseOptions): Promise<Store> {
-  const { dialect, engine, sqlite } = createDialect(options)
+  const { dialect, engine, sqlite, closed } = createDialect(options)
   const db = new Kysely<Database>({ dialect })
   try {
     await migrateToLatest(db, engine)
   } catch (error) {
     await db.destroy().catch(() => undefined)
+    await closed?.()
     throw toStoreError(error)
   }
-  return new KyselyStore(db, engine, sqlite)
+  return new KyselyStore(db, engine, sqlite, closed)
 }

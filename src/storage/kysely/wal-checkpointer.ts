@@ -29,7 +29,7 @@ const DEFAULT_MAX_WAL_PAGES = 4_000
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
-const db = new Database(workerData.path, { timeout: 0 })
+const db = new Database(workerData.path, { timeout: 0, fileMustExist: true })
 const passive = db.prepare('pragma wal_checkpoint(PASSIVE)')
 let timer
 parentPort.on('message', () => {
@@ -50,9 +50,16 @@ step()
 `
 
 export interface WalCheckpointer {
-  /** Asks the worker to close its connection and end; the store's own close does not wait. */
-  stop(): void
+  /**
+   * Asks the worker to close its connection and end, and resolves when it has. Until then its
+   * connection may still write the WAL and shared-memory files next to the database, so whoever
+   * removes the directory afterwards must wait for this.
+   */
+  stop(): Promise<void>
 }
+
+/** A worker that has not ended by then (stuck in SQLite) is terminated. */
+const STOP_GRACE_MS = 2_000
 
 /**
  * Runs SQLite's WAL checkpoints on a worker thread with its own connection, instead of inside the
@@ -89,11 +96,23 @@ export function startWalCheckpointer(
     db.pragma(`wal_autocheckpoint = ${autocheckpoint}`)
   }
   worker.on('error', fallBack)
-  worker.on('exit', fallBack)
+  const exited = new Promise<void>((resolve) => {
+    worker.on('exit', () => {
+      fallBack()
+      resolve()
+    })
+  })
+  let stopped: Promise<void> | undefined
   return {
     stop() {
-      stopping = true
-      worker.postMessage('stop')
+      stopped ??= (async () => {
+        stopping = true
+        worker.postMessage('stop')
+        const grace = setTimeout(() => void worker.terminate(), STOP_GRACE_MS)
+        await exited
+        clearTimeout(grace)
+      })()
+      return stopped
     },
   }
 }

@@ -2,7 +2,9 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import SqliteDatabase from 'better-sqlite3'
 import { openStore } from '../../../src/storage/kysely/open-store.js'
+import { startWalCheckpointer } from '../../../src/storage/kysely/wal-checkpointer.js'
 import type { Store } from '../../../src/storage/store.js'
 import { anIdentity } from '../../support/builders.js'
 
@@ -91,4 +93,37 @@ describe('SQLite checkpoints off the request path', () => {
     }
     expect(size(file)).toBeGreaterThanOrEqual(before + 1024 * 1024)
   }, 30_000)
+  // A worker still starting when its store closed used to open the database again, creating it in
+  // a directory being removed (rm failed with ENOTEMPTY in tests, or a stray file was left).
+  it('end before stop resolves: the closing connection is the last, and removes the WAL', async () => {
+    const file = path.join(freshDir(), 'hourglass.db')
+    const db = new SqliteDatabase(file)
+    db.pragma('journal_mode = WAL')
+    db.exec('create table t (x); insert into t values (1)')
+    const checkpointer = startWalCheckpointer(db, file, { intervalMs: 2 })
+    // Let the worker open its connection.
+    await new Promise((r) => setTimeout(r, 300))
+    await checkpointer.stop()
+    db.close()
+    expect(existsSync(`${file}-wal`)).toBe(false)
+  })
+
+  it('never create the database they were started for', async () => {
+    const dir = freshDir()
+    const file = path.join(dir, 'hourglass.db')
+    const db = new SqliteDatabase(':memory:')
+    const checkpointer = startWalCheckpointer(db, file, { intervalMs: 2 })
+    await new Promise((r) => setTimeout(r, 300))
+    await checkpointer.stop()
+    db.close()
+    expect(existsSync(file)).toBe(false)
+  })
+  it('end before the store closing them resolves its close', async () => {
+    const file = path.join(freshDir(), 'hourglass.db')
+    const store = await openStore({ sqlitePath: file, walCheckpoints: { intervalMs: 2 } })
+    await store.transaction((tx) => tx.identities.insert(anIdentity()))
+    await new Promise((r) => setTimeout(r, 300))
+    await store.close()
+    expect(existsSync(`${file}-wal`)).toBe(false)
+  })
 })
