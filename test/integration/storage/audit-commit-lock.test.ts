@@ -72,7 +72,11 @@ describe.skipIf(baseUrl === null)('audit head lock at commit only (PostgreSQL)',
     // Before this change B waited on A's head lock until A committed, i.e. forever here.
     const first = await Promise.race([
       fast.then(() => 'b committed' as const),
-      new Promise<'b still waiting'>((resolve) => setTimeout(() => resolve('b still waiting'), 10_000)),
+      new Promise<'b still waiting'>((resolve) => {
+        setTimeout(() => {
+          resolve('b still waiting')
+        }, 10_000)
+      }),
     ])
     release()
     const [aEvents, bEvent] = await Promise.all([slow, fast])
