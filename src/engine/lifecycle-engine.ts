@@ -37,7 +37,7 @@ export interface LifecycleEngineOptions {
  * from it on every sweep, and claims are compare-and-swap, so several processes never revoke
  * one grant twice and a crashed process's grants are picked up by the others. With several
  * nodes, each queues only its share of the expiries (`NodeMembership`): they no longer race for
- * every claim, and a dead node's share is taken over once its heartbeat is a lease old.
+ * every claim, and a dead node's share is taken over a few seconds after its last heartbeat.
  */
 export class LifecycleEngine {
   readonly #deps: AppDeps
@@ -76,6 +76,10 @@ export class LifecycleEngine {
     this.#membership = new NodeMembership(deps.store.lifecycleNodes, deps.clock, {
       workerId: deps.settings.workerId,
       leaseMs: deps.settings.leaseMs,
+      // A beat that finds a node gone starts a sweep: its share is loaded without waiting for one.
+      onNodeLost: () => {
+        if (!this.#stopped) void this.sweep()
+      },
     })
   }
 
@@ -154,7 +158,7 @@ export class LifecycleEngine {
       // chain, so a 200-grant pass stood the event loop still for seconds. Revocations are all
       // queued here already (overdue expiries by the heap fill, the rest just above).
       await runDueWork(deps, SWEEP_SLICE, { revocations: false })
-      // Each sweep, so a dead node's share is taken within a sweep of its heartbeat lapsing.
+      // Each sweep too, not only each beat: the split is never older than one sweep.
       await this.#membership.refresh()
       await this.#fillHeap()
       await this.#o.afterSweep?.()

@@ -4,15 +4,30 @@ import type { LifecycleNodeRepository } from '../storage/store.js'
 
 export interface NodeMembershipOptions {
   workerId: string
-  /** The claim timeout: a node silent for longer is dead, as its claims are lapsed. */
+  /** The claim timeout: the silence limit is never longer. */
   leaseMs: number
+  /** Called when a beat finds a node gone from the live set: its share is to be taken now. */
+  onNodeLost?: () => void
 }
 
 /**
+ * How long a node may be silent before the others take its share: 3 s, or the lease if shorter.
+ * Shorter than the lease on purpose: a dead node's unclaimed grants may be taken at once (the
+ * claim's compare-and-swap keeps them safe), only its claims must wait out their lease. Taking
+ * the share a lease late left its grants unrevoked for 30 s. A node merely slow past this limit
+ * (a stall, a clock ahead) only has its share queued twice for a while.
+ */
+export function nodeSilenceMs(leaseMs: number): number {
+  return Math.min(leaseMs, SILENCE_MS)
+}
+
+const SILENCE_MS = 3_000
+
+/**
  * This node's heartbeat in `lifecycle_nodes`, and the live set it reads back: the nodes whose
- * heartbeat is younger than the lease. Revocations are split between them by `RevocationShare`;
- * a node that stops beating drops out of everyone's view one lease after its last beat, when its
- * claims have lapsed too, so its share and its claims are taken over together.
+ * heartbeat is younger than the silence limit (`nodeSilenceMs`). Revocations are split between
+ * them by `RevocationShare`; a node that stops beating drops out of everyone's view a few seconds
+ * after its last beat, and its claims are taken over when their lease runs out, as before.
  *
  * Views may disagree for a moment (a node just started or just died): then two nodes queue the
  * same grant, and the claim's compare-and-swap lets one of them revoke it. No view ever leaves a
@@ -38,9 +53,13 @@ export class NodeMembership {
     return this.#share
   }
 
-  /** Four beats per lease: a node missing one or two (a long GC, a slow pool) is still live. */
+  /** Three beats per silence limit: a node missing one (a long GC, a slow pool) is still live. */
   get beatIntervalMs(): number {
-    return Math.max(25, Math.floor(this.#o.leaseMs / 4))
+    return Math.max(25, Math.floor(this.silenceMs / 3))
+  }
+
+  get silenceMs(): number {
+    return nodeSilenceMs(this.#o.leaseMs)
   }
 
   /** Forgets long-dead nodes, beats now and then every `beatIntervalMs`; `onError` hears of a failed beat. */
@@ -74,10 +93,12 @@ export class NodeMembership {
   /** Reads the live set again without beating (each sweep, so the split follows deaths promptly). */
   async refresh(): Promise<RevocationShare> {
     const now = this.#clock.now().getTime()
+    const before = this.#share
     this.#share = new RevocationShare(
       this.#o.workerId,
-      await this.#nodes.listLive(new Date(now - this.#o.leaseMs)),
+      await this.#nodes.listLive(new Date(now - this.silenceMs)),
     )
+    if (before.nodes.some((n) => !this.#share.nodes.includes(n))) this.#o.onNodeLost?.()
     return this.#share
   }
 

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../../src/app/deps.js'
 import { verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
 import { RevocationShare } from '../../../src/domain/revocation-share.js'
 import { LifecycleEngine } from '../../../src/engine/lifecycle-engine.js'
+import { nodeSilenceMs } from '../../../src/engine/node-membership.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
@@ -11,7 +12,7 @@ import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
  * Issue 7: two live nodes split the due grants by their heartbeats (lifecycle_nodes) instead of
  * both queueing every expiry and racing for each claim. Each revokes exactly its rendezvous
  * share; a node that leaves hands its share over at once, and a node that stops beating loses
- * it one lease after its last heartbeat.
+ * it once its silence passes the limit (3 s, well inside the lease).
  */
 
 const pg = pgUrlOrSkip()
@@ -111,14 +112,15 @@ describe.each([
     expect(await revokedCount()).toBe(FIRST + mineB.length)
     expect(mineB.length).toBeLessThan(SECOND)
 
-    // C's heartbeat is not a lease old yet: still its share.
-    clock.advance(deps.settings.leaseMs - 1)
+    // C has not been silent past the limit yet: still its share.
+    const silence = nodeSilenceMs(deps.settings.leaseMs)
+    expect(silence).toBeLessThan(deps.settings.leaseMs)
+    clock.advance(silence - 1)
     await b.sweep()
     await new Promise((r) => setTimeout(r, 500))
     expect(await revokedCount()).toBe(FIRST + mineB.length)
-    // Now it is: B takes it.
+    // Now it has: B's next heartbeat (within a second) finds C gone and sweeps, taking its share.
     clock.advance(2)
-    await b.sweep()
     await waitForRevoked(FIRST + SECOND)
 
     const after = await revokedBy()
