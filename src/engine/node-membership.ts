@@ -62,11 +62,19 @@ export class NodeMembership {
     return nodeSilenceMs(this.#o.leaseMs)
   }
 
-  /** Forgets long-dead nodes, beats now and then every `beatIntervalMs`; `onError` hears of a failed beat. */
+  /**
+   * Forgets long-dead nodes, beats now and then every `beatIntervalMs`; `onError` hears of a
+   * failed beat. Never throws: with the database down the engine starts as before, alone in its
+   * view, and beats once the database is back.
+   */
   async start(onError: (error: unknown) => void): Promise<void> {
     const now = this.#clock.now().getTime()
-    await this.#nodes.forgetSilentSince(new Date(now - FORGET_AFTER_LEASES * this.#o.leaseMs))
-    await this.beat()
+    try {
+      await this.#nodes.forgetSilentSince(new Date(now - FORGET_AFTER_LEASES * this.#o.leaseMs))
+      await this.beat()
+    } catch (error) {
+      onError(error)
+    }
     this.#timer = setInterval(() => {
       this.beat().catch(onError)
     }, this.beatIntervalMs)
