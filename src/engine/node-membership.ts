@@ -31,7 +31,8 @@ const SILENCE_MS = 3_000
  *
  * Views may disagree for a moment (a node just started or just died): then two nodes queue the
  * same grant, and the claim's compare-and-swap lets one of them revoke it. No view ever leaves a
- * grant to nobody for longer than a lease, because every node counts itself live.
+ * grant to nobody for longer than the silence limit and a sweep, because every node counts itself
+ * live.
  */
 export class NodeMembership {
   readonly #nodes: LifecycleNodeRepository

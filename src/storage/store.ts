@@ -375,7 +375,7 @@ export interface SiemCursorRepository {
 
 /**
  * Heartbeats of the running lifecycle engines: who shares the due grants (docs/architecture.md,
- * "Several nodes"). Times are the beating node's clock, as leases are.
+ * "Several processes"). Times are the beating node's clock, as leases are.
  */
 export interface LifecycleNodeRepository {
   /** Records that `workerId` is alive at `at` (inserting its row the first time). */

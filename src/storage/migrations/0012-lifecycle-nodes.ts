@@ -3,9 +3,10 @@ import type { EngineMigration } from './index.js'
 
 /**
  * One row per running lifecycle engine: its workerId and its last heartbeat. The engines split due
- * grants between the nodes whose heartbeat is younger than the lease (docs/architecture.md), so
- * two nodes stop competing for every claim; a node that stops beating loses its share after one
- * lease, as its claims do. Rows of nodes long gone are pruned by the live ones.
+ * grants between the nodes heard from within the silence limit (docs/architecture.md, "Several
+ * processes"), so two nodes stop competing for every claim; a node that stops beating loses its
+ * share seconds later, its claims when their lease runs out. Rows of nodes long gone are pruned
+ * by the live ones.
  */
 export const lifecycleNodes: EngineMigration = {
   async up(db: Kysely<unknown>) {
