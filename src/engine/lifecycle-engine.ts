@@ -6,6 +6,7 @@ import { yieldToEventLoop } from '../app/event-loop.js'
 import { releaseIssuanceClaims } from '../app/release-issuance-claims.js'
 import type { InMemoryIssuanceHandoff } from './issuance-handoff.js'
 import { MinHeap } from './min-heap.js'
+import { NodeMembership } from './node-membership.js'
 
 export interface LifecycleEngineOptions {
   /** Backstop: how often the database is swept for due work (missed timers, other nodes' grants). */
@@ -34,7 +35,9 @@ export interface LifecycleEngineOptions {
  * Fires revocations from an in-memory min-heap of due times with one timer, so lag is
  * milliseconds rather than a poll interval; the database stays the truth: the heap is refilled
  * from it on every sweep, and claims are compare-and-swap, so several processes never revoke
- * one grant twice and a crashed process's grants are picked up by the others.
+ * one grant twice and a crashed process's grants are picked up by the others. With several
+ * nodes, each queues only its share of the expiries (`NodeMembership`): they no longer race for
+ * every claim, and a dead node's share is taken over a few seconds after its last heartbeat.
  */
 export class LifecycleEngine {
   readonly #deps: AppDeps
@@ -60,10 +63,24 @@ export class LifecycleEngine {
   #sweeper: NodeJS.Timeout | null = null
   #sweeping: Promise<void> | null = null
   #stopped = true
+  readonly #membership: NodeMembership
+  /**
+   * Grants this node activated itself: queued for their expiry whatever the share, since the
+   * owner may not load them before its next sweep (a short grant could wait a sweep interval).
+   */
+  readonly #local = new Set<string>()
 
   constructor(deps: AppDeps, options: LifecycleEngineOptions) {
     this.#deps = deps
     this.#o = options
+    this.#membership = new NodeMembership(deps.store.lifecycleNodes, deps.clock, {
+      workerId: deps.settings.workerId,
+      leaseMs: deps.settings.leaseMs,
+      // A beat that finds a node gone starts a sweep: its share is loaded without waiting for one.
+      onNodeLost: () => {
+        if (!this.#stopped) void this.sweep()
+      },
+    })
   }
 
   /** Signals for use cases: work committed in this process starts here without waiting for a sweep. */
@@ -72,7 +89,7 @@ export class LifecycleEngine {
       this.#enqueue(() => activateGrant(this.#deps, id))
     },
     grantActivated: (grant) => {
-      this.#schedule(grant.id, grant.expiresAt.getTime())
+      if (this.#schedule(grant.id, grant.expiresAt.getTime())) this.#local.add(grant.id)
     },
     revocationRequested: (id) => {
       // Even when its expiry is already queued: an early revocation must not wait for it.
@@ -88,6 +105,9 @@ export class LifecycleEngine {
   async start(): Promise<void> {
     this.#stopped = false
     this.#o.handoff?.open()
+    await this.#membership.start((error) => {
+      this.#deps.log.error({ err: error }, 'lifecycle heartbeat failed')
+    })
     await this.sweep()
     this.#sweeper = setInterval(() => {
       void this.sweep()
@@ -112,8 +132,13 @@ export class LifecycleEngine {
     this.#heap = new MinHeap<string>()
     this.#queued.clear()
     this.#urgentIds.clear()
+    this.#local.clear()
     await this.#sweeping
     if (this.#running > 0) await new Promise<void>((resolve) => this.#idle.push(resolve))
+    // After the work in flight: the others take this node's share at their next sweep.
+    await this.#membership.leave().catch((error: unknown) => {
+      this.#deps.log.warn({ err: error }, 'could not leave the lifecycle nodes; the others wait a lease')
+    })
     if (this.#o.handoff) await releaseIssuanceClaims(this.#deps, this.#o.handoff.close())
   }
 
@@ -133,6 +158,8 @@ export class LifecycleEngine {
       // chain, so a 200-grant pass stood the event loop still for seconds. Revocations are all
       // queued here already (overdue expiries by the heap fill, the rest just above).
       await runDueWork(deps, SWEEP_SLICE, { revocations: false })
+      // Each sweep too, not only each beat: the split is never older than one sweep.
+      await this.#membership.refresh()
       await this.#fillHeap()
       await this.#o.afterSweep?.()
     } catch (error) {
@@ -154,17 +181,18 @@ export class LifecycleEngine {
   }
 
   /**
-   * Loads every expiry inside the horizon into the heap (overdue ones too, which fire at once), a
-   * page at a time, yielding to the event loop between pages. Paging continues past the grants
-   * already queued (listExpiringBefore returns them first, soonest first), so a window larger
-   * than one page is still covered whole.
+   * Loads every expiry inside the horizon that is this node's share into the heap (overdue ones
+   * too, which fire at once), a page at a time, yielding to the event loop between pages. Paging
+   * continues past the grants already queued and the other nodes' (listExpiringBefore returns
+   * them all, soonest first), so a window larger than one page is still covered whole.
    */
   async #fillHeap(): Promise<void> {
     const until = new Date(this.#deps.clock.now().getTime() + this.#o.horizonMs)
     let after: { expiresAt: Date; id: string } | undefined
     for (let loaded = 0; loaded < MAX_HEAP && !this.#stopped;) {
       const page = await this.#deps.store.grants.listExpiringBefore(until, FILL_PAGE, after)
-      for (const g of page) this.#schedule(g.id, g.expiresAt.getTime())
+      const share = this.#membership.share
+      for (const g of page) if (share.owns(g.id)) this.#schedule(g.id, g.expiresAt.getTime())
       loaded += page.length
       const last = page.at(-1)
       if (page.length < FILL_PAGE || !last) break
@@ -173,12 +201,14 @@ export class LifecycleEngine {
     }
   }
 
-  #schedule(grantId: string, at: number): void {
-    if (this.#stopped || this.#queued.has(grantId)) return
-    if (at > this.#deps.clock.now().getTime() + this.#o.horizonMs) return
+  /** Queues a grant for its expiry; false when it was queued already or is beyond the horizon. */
+  #schedule(grantId: string, at: number): boolean {
+    if (this.#stopped || this.#queued.has(grantId)) return false
+    if (at > this.#deps.clock.now().getTime() + this.#o.horizonMs) return false
     this.#queued.add(grantId)
     this.#heap.push(at, grantId)
     if (at < this.#timerAt) this.#arm()
+    return true
   }
 
   #arm(): void {
@@ -205,9 +235,13 @@ export class LifecycleEngine {
     this.#timer = null
     this.#timerAt = Infinity
     const now = this.#deps.clock.now().getTime()
+    // The share as of now: a node that joined since the fill owns part of what is queued here.
+    // Its grants leave `#queued`, so a sweep queues them again should that node die.
+    const share = this.#membership.share
     for (let top = this.#heap.peek(); top && top.at <= now; top = this.#heap.peek()) {
       this.#heap.pop()
-      this.#revokeSoon(top.value)
+      if (share.owns(top.value) || this.#local.has(top.value)) this.#revokeSoon(top.value)
+      else this.#queued.delete(top.value)
     }
     this.#arm()
   }
@@ -250,6 +284,7 @@ export class LifecycleEngine {
         for (const id of ids) {
           this.#queued.delete(id)
           this.#urgentIds.delete(id)
+          this.#local.delete(id)
         }
       }
     }

@@ -373,6 +373,21 @@ export interface SiemCursorRepository {
   update(cursor: SiemCursor, expectedVersion: number): Promise<boolean>
 }
 
+/**
+ * Heartbeats of the running lifecycle engines: who shares the due grants (docs/architecture.md,
+ * "Several processes"). Times are the beating node's clock, as leases are.
+ */
+export interface LifecycleNodeRepository {
+  /** Records that `workerId` is alive at `at` (inserting its row the first time). */
+  beat(workerId: string, at: Date): Promise<void>
+  /** The nodes whose last heartbeat is at or after `since`, sorted by workerId. */
+  listLive(since: Date): Promise<string[]>
+  /** Removes a node's row: a node leaving cleanly hands its share over at once. */
+  leave(workerId: string): Promise<void>
+  /** Forgets nodes silent since before `before`; returns how many. */
+  forgetSilentSince(before: Date): Promise<number>
+}
+
 export interface Repositories {
   identities: IdentityRepository
   catalog: CatalogRepository
@@ -391,6 +406,7 @@ export interface Repositories {
   outbox: OutboxRepository
   reports: ReportRepository
   siemCursors: SiemCursorRepository
+  lifecycleNodes: LifecycleNodeRepository
 }
 
 /**

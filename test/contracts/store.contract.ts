@@ -12,6 +12,7 @@ import { describeRequestContract } from './store-request.contract.js'
 import { describeReportContract } from './store-report.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
 import { describeSiemCursorContract } from './store-siem.contract.js'
+import { describeLifecycleNodeContract } from './store-lifecycle-nodes.contract.js'
 
 /** What each part of the contract gets to work with. */
 export interface StoreContext {
@@ -71,5 +72,6 @@ export function describeStoreContract(
     describeReportContract(ctx)
     describeSiemCursorContract(ctx)
     describeBatchContract(ctx)
+    describeLifecycleNodeContract(ctx)
   })
 }

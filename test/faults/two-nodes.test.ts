@@ -90,6 +90,22 @@ describe.skipIf(base === null)('two nodes on one PostgreSQL: one dies, the other
     return { maxLagMs, revokers }
   }
 
+  it('both nodes alive: each revokes its share of 40 grants, none twice', async () => {
+    await setUp()
+    const a = await instance.start()
+    const b = await instance.start()
+    await issue(a, 40, '30s')
+    const { maxLagMs, revokers } = await expectAllRevokedOnce(b, 40)
+    // Split by heartbeats: both nodes revoke, neither queues the other's share.
+    expect(revokers.size, [...revokers].join(', ')).toBe(2)
+    const events = await auditEvents(b)
+    const claims = events.filter((e) => e.type === 'grant.revoking')
+    const perRevoker = [...revokers].map((actor) => events.filter((e) => e.type === 'grant.revoked' && e.actor === actor).length)
+    console.log(`two nodes alive: 40 grants revoked once each (${perRevoker.join(' + ')}), ${claims.length} claims, max lag ${maxLagMs} ms`)
+    expect((await a.stop()).code).toBe(0)
+    expect((await b.stop()).code).toBe(0)
+  }, 600_000)
+
   it('node A is killed before 60 grants are due: node B revokes all of them', async () => {
     await setUp()
     const a = await instance.start()

@@ -78,12 +78,29 @@ interface Link {
   hash: string
 }
 
-/** The event that follows `last`, and its row as stored. */
-function chainEvent(last: Link, input: AppendInput): { event: AuditEvent; row: AuditEventRow } {
-  // Stored as the canonical text the hash covers, so a later read re-hashes identically.
+/** An appended event whose place in the chain is not fixed yet, and its data as stored. */
+interface Unchained {
+  event: AuditEvent
+  /** The canonical text the hash covers, so a later read re-hashes identically. */
+  data: string
+}
+
+/** The fields an event gets when it is chained: known only under the head lock. */
+const CHAIN_FIELDS = ['seq', 'prevHash', 'hash'] as const
+
+function unchainedRead(): never {
+  throw new Error("an audit event's seq and hash are fixed when its transaction commits; read them after")
+}
+
+/**
+ * The event for `input`, without its place in the chain: reading its seq, prevHash or hash
+ * throws until `settle` fills them in (at commit, inside a transaction), so nobody can act on a
+ * guess. Every other field is final.
+ */
+function unchained(input: AppendInput): Unchained {
   const data = canonicalJson(input.data)
-  const unhashed: Omit<AuditEvent, 'hash'> = {
-    seq: last.seq + 1,
+  const event = {
+    seq: 0,
     id: input.id,
     at: input.at,
     type: input.type,
@@ -91,38 +108,59 @@ function chainEvent(last: Link, input: AppendInput): { event: AuditEvent; row: A
     requestId: input.requestId ?? null,
     grantId: input.grantId ?? null,
     data: fromJson(data) as Record<string, unknown>,
-    prevHash: last.hash,
+    prevHash: '',
+    hash: '',
   }
-  const event = { ...unhashed, hash: hashAuditEvent(unhashed) }
-  const row: AuditEventRow = {
-    seq: event.seq,
-    id: event.id,
-    at: toMs(event.at),
-    type: event.type,
-    actor: event.actor,
-    request_id: event.requestId,
-    grant_id: event.grantId,
-    data,
-    prev_hash: event.prevHash,
-    hash: event.hash,
+  for (const key of CHAIN_FIELDS) {
+    Object.defineProperty(event, key, { get: unchainedRead, enumerable: true, configurable: true })
   }
-  return { event, row }
+  return { event, data }
 }
 
-/** Chains `inputs` onto `last`: the events, their rows, and the new last link. */
-function chainAll(
-  last: Link,
-  inputs: readonly AppendInput[],
-): { events: AuditEvent[]; rows: AuditEventRow[]; last: Link } {
-  const events: AuditEvent[] = []
-  const rows: AuditEventRow[] = []
-  for (const input of inputs) {
-    const next = chainEvent(last, input)
-    events.push(next.event)
-    rows.push(next.row)
-    last = next.event
+function settle(event: AuditEvent, fields: Pick<AuditEvent, (typeof CHAIN_FIELDS)[number]>): void {
+  for (const key of CHAIN_FIELDS) {
+    Object.defineProperty(event, key, {
+      value: fields[key],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    })
   }
-  return { events, rows, last: { seq: last.seq, hash: last.hash } }
+}
+
+/** Chains `items` onto `last`, settling their events: their rows, and the new last link. */
+function chainAll(last: Link, items: readonly Unchained[]): { rows: AuditEventRow[]; last: Link } {
+  const rows: AuditEventRow[] = []
+  for (const { event, data } of items) {
+    const seq = last.seq + 1
+    const prevHash = last.hash
+    const hash = hashAuditEvent({
+      seq,
+      id: event.id,
+      at: event.at,
+      type: event.type,
+      actor: event.actor,
+      requestId: event.requestId,
+      grantId: event.grantId,
+      data: event.data,
+      prevHash,
+    })
+    settle(event, { seq, prevHash, hash })
+    rows.push({
+      seq,
+      id: event.id,
+      at: toMs(event.at),
+      type: event.type,
+      actor: event.actor,
+      request_id: event.requestId,
+      grant_id: event.grantId,
+      data,
+      prev_hash: prevHash,
+      hash,
+    })
+    last = { seq, hash }
+  }
+  return { rows, last }
 }
 
 async function readHead(scope: Scope): Promise<Link> {
@@ -161,26 +199,28 @@ function writeFailed(error: unknown): AppError {
 }
 
 export function auditRepository(scope: Scope): AuditRepository {
-  // Inside a transaction the appends are chained in memory and written once, just before commit.
-  // The head read first locks the chain for the transaction (FOR UPDATE, or SQLite's write lock
-  // from BEGIN IMMEDIATE) until commit, so nobody else can extend it in between.
+  // Inside a transaction the appends are chained and written once, just before commit: the head
+  // read there locks the chain (FOR UPDATE; SQLite's write lock is held from BEGIN IMMEDIATE)
+  // only for the chaining, the INSERT and the head move. Taken at the first append, it would
+  // hold off every other appender for the transaction's whole length: two nodes' revocation
+  // batches ran one after the other on PostgreSQL. Once taken (a read of the audit log inside
+  // the transaction takes it early), it is held until commit, so nobody else extends the chain.
   const deferred = scope.transactional === true ? scope.beforeCommit : undefined
-  /** The head row as this transaction last read or wrote it. */
-  let stored: Promise<Link> | null = null
-  /** The chain's last event, counting the events not written yet. */
-  let last: Link | null = null
-  let pending: AuditEventRow[] = []
+  /** The head row as this transaction last read or wrote it; null until it holds the lock. */
+  let head: Link | null = null
+  let unwritten: Unchained[] = []
   let hooked = false
   /** Writes one after another (reads may start them concurrently); a failure stays failed. */
   let writing: Promise<void> = Promise.resolve()
 
   const write = async (): Promise<void> => {
-    if (pending.length === 0 || stored === null || last === null) return
-    const rows = pending
-    const to = last
-    pending = []
-    await writeChain(scope, await stored, rows, to)
-    stored = Promise.resolve(to)
+    if (unwritten.length === 0) return
+    const items = unwritten
+    unwritten = []
+    const from = head ?? (await readHead(scope))
+    const chained = chainAll(from, items)
+    await writeChain(scope, from, chained.rows, chained.last)
+    head = chained.last
   }
   const flush = (): Promise<void> => {
     writing = writing.then(write).catch((error: unknown) => {
@@ -192,34 +232,27 @@ export function auditRepository(scope: Scope): AuditRepository {
   const appendMany: AuditRepository['appendMany'] = async (inputs) => {
     if (inputs.length === 0) return []
     try {
+      const items = inputs.map(unchained)
       if (deferred === undefined) {
         return await scope.atomic(async (db, direct) => {
           const inner: Scope = { ...scope, db, direct }
           // FOR UPDATE holds the head until commit: appenders in other processes queue here, so
           // the chain never forks. SQLite gets the same from BEGIN IMMEDIATE (see dialect.ts).
           const from = await readHead(inner)
-          const chained = chainAll(from, inputs)
+          const chained = chainAll(from, items)
           await writeChain(inner, from, chained.rows, chained.last)
-          return chained.events
+          return items.map((i) => i.event)
         })
       }
       // After a failed write the chain in memory is ahead of the database: nothing more chains on.
       await writing
-      // One read for every append of the transaction, also when they start concurrently.
-      stored ??= readHead(scope).catch((error: unknown) => {
-        stored = null
-        throw error
-      })
-      const head = await stored
-      // Chained synchronously after the await: appends made concurrently take turns here.
-      const chained = chainAll(last ?? head, inputs)
-      last = chained.last
-      pending.push(...chained.rows)
+      // In call order: appends made concurrently take turns here, synchronously.
+      unwritten.push(...items)
       if (!hooked) {
         hooked = true
         deferred(flush)
       }
-      return chained.events
+      return items.map((i) => i.event)
     } catch (error) {
       throw writeFailed(error)
     }

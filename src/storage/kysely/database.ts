@@ -326,6 +326,11 @@ export interface SiemCursorRow {
   version: number
 }
 
+export interface LifecycleNodeRow {
+  worker_id: string
+  heartbeat_at: number
+}
+
 export interface Database {
   identities: IdentityRow
   identity_groups: IdentityGroupRow
@@ -350,6 +355,7 @@ export interface Database {
   workload_exchanges: WorkloadExchangeRow
   outbox: OutboxRow
   siem_cursors: SiemCursorRow
+  lifecycle_nodes: LifecycleNodeRow
 }
 
 export type Engine = 'sqlite' | 'postgres'

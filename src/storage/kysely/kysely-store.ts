@@ -13,6 +13,7 @@ import type {
   NonceRepository,
   OutboxRepository,
   SiemCursorRepository,
+  LifecycleNodeRepository,
   ProvisioningRepository,
   Repositories,
   ReportRepository,
@@ -61,6 +62,7 @@ export class KyselyStore implements Store {
   readonly outbox: OutboxRepository
   readonly reports: ReportRepository
   readonly siemCursors: SiemCursorRepository
+  readonly lifecycleNodes: LifecycleNodeRepository
 
   readonly #db: Kysely<Database>
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
@@ -117,6 +119,7 @@ export class KyselyStore implements Store {
     this.outbox = repos.outbox
     this.reports = repos.reports
     this.siemCursors = repos.siemCursors
+    this.lifecycleNodes = repos.lifecycleNodes
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

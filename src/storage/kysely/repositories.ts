@@ -18,6 +18,7 @@ import { workloadExchangeRepository } from './workload-exchange-repository.js'
 import { outboxRepository } from './outbox-repository.js'
 import { reportRepository } from './report-repository.js'
 import { siemCursorRepository } from './siem-cursor-repository.js'
+import { lifecycleNodeRepository } from './lifecycle-node-repository.js'
 
 /** Every repository bound to one scope, each reporting failures as the product's errors. */
 export function repositoriesFor(scope: Scope): Repositories {
@@ -39,5 +40,6 @@ export function repositoriesFor(scope: Scope): Repositories {
     outbox: withStoreErrors(outboxRepository(scope)),
     reports: withStoreErrors(reportRepository(scope)),
     siemCursors: withStoreErrors(siemCursorRepository(scope)),
+    lifecycleNodes: withStoreErrors(lifecycleNodeRepository(scope)),
   }
 }

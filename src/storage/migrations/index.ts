@@ -9,6 +9,7 @@ import { siemCursors } from './0006-siem-cursors.js'
 import { reportIndexes } from './0007-report-indexes.js'
 import { auditLastEvent } from './0008-audit-last-event.js'
 import { requestLookups } from './0009-request-lookups.js'
+import { lifecycleNodes } from './0012-lifecycle-nodes.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -30,6 +31,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0007-report-indexes', reportIndexes],
   ['0008-audit-last-event', auditLastEvent],
   ['0009-request-lookups', requestLookups],
+  ['0012-lifecycle-nodes', lifecycleNodes],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -48,7 +48,7 @@ describe('SQLite store', () => {
       "insert into connector_state (target_id, key, value) values ('intruder', 'k', 'v')",
     )
     try {
-      await store.transaction(async (tx) => {
+      const { head, event } = await store.transaction(async (tx) => {
         const head = await tx.audit.head()
         expect(() => insert.run()).toThrow(/locked|busy/i)
         const event = await tx.audit.append({
@@ -58,8 +58,10 @@ describe('SQLite store', () => {
           actor: 'system:test',
           data: {},
         })
-        expect(event.seq).toBe(head.seq + 1)
+        return { head, event }
       })
+      // An event's place in the chain is fixed at commit (audit-repository.ts).
+      expect(event.seq).toBe(head.seq + 1)
       expect(() => insert.run()).not.toThrow()
     } finally {
       intruder.close()

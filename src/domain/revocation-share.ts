@@ -1,0 +1,68 @@
+/**
+ * Which live node revokes a grant: rendezvous (highest random weight) hashing over the live
+ * nodes' workerIds. Every node computes the same owner from the same live set, without talking
+ * to the others; when a node joins or leaves, only the grants it gains or held change owner, so
+ * the survivors keep the heaps they have and only take over the dead node's share.
+ */
+export class RevocationShare {
+  readonly nodes: readonly string[]
+  readonly #self: string
+  readonly #nodeHashes: Uint32Array
+
+  /** `live`: the live nodes' workerIds (this node's among them or not: it is added). */
+  constructor(self: string, live: Iterable<string>) {
+    this.#self = self
+    this.nodes = [...new Set([self, ...live])].sort()
+    this.#nodeHashes = Uint32Array.from(this.nodes, (n) => fnv1a(n))
+  }
+
+  /** True when this node is the only one: every grant is its own, with no hashing at all. */
+  get alone(): boolean {
+    return this.nodes.length === 1
+  }
+
+  /** The workerId whose share `grantId` is in. */
+  ownerOf(grantId: string): string {
+    if (this.nodes.length === 1) return this.nodes[0] ?? this.#self
+    const g = fnv1a(grantId)
+    let best = 0
+    let bestScore = -1
+    for (let i = 0; i < this.#nodeHashes.length; i++) {
+      // Ties go to the first in sorted order: `>` keeps the earlier one.
+      const score = mix32((this.#nodeHashes[i] ?? 0) ^ g)
+      if (score > bestScore) {
+        best = i
+        bestScore = score
+      }
+    }
+    return this.nodes[best] ?? this.#self
+  }
+
+  /** Whether `grantId` is this node's to revoke. */
+  owns(grantId: string): boolean {
+    return this.alone || this.ownerOf(grantId) === this.#self
+  }
+}
+
+/** FNV-1a, 32 bits, over UTF-16 code units: grant ids are ASCII, so this is their bytes. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/**
+ * MurmurHash3's finaliser: FNV alone leaves the low bits of similar ids correlated, and the XOR
+ * of two FNV hashes would give every node the same order over many grants.
+ */
+function mix32(x: number): number {
+  x ^= x >>> 16
+  x = Math.imul(x, 0x85ebca6b)
+  x ^= x >>> 13
+  x = Math.imul(x, 0xc2b2ae35)
+  x ^= x >>> 16
+  return x >>> 0
+}

@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely'
+import type { EngineMigration } from './index.js'
+
+/**
+ * One row per running lifecycle engine: its workerId and its last heartbeat. The engines split due
+ * grants between the nodes heard from within the silence limit (docs/architecture.md, "Several
+ * processes"), so two nodes stop competing for every claim; a node that stops beating loses its
+ * share seconds later, its claims when their lease runs out. Rows of nodes long gone are pruned
+ * by the live ones.
+ */
+export const lifecycleNodes: EngineMigration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('lifecycle_nodes')
+      .addColumn('worker_id', 'text', (c) => c.primaryKey())
+      .addColumn('heartbeat_at', 'bigint', (c) => c.notNull())
+      .execute()
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('lifecycle_nodes').execute()
+  },
+}
