@@ -137,9 +137,12 @@ export function createDialect(options: DatabaseOptions): {
     sqlite = {
       prepare: (sql) => cached.prepare(sql),
       close() {
-        // Kysely's close is synchronous; the store awaits `closed` after it.
-        stopped = checkpointer.stop()
-        cached.close()
+        // Kysely's close is synchronous; the store awaits `closed` after it. The connection closes
+        // after the worker's, so it is the last one: closing both at once, neither saw itself
+        // last, and the WAL file outlived the store.
+        stopped ??= checkpointer.stop().finally(() => {
+          cached.close()
+        })
       },
     }
     const closed = () => stopped ?? checkpointer.stop()
