@@ -28,6 +28,13 @@ export interface LifecycleEngineOptions {
    * next sweep instead of after their leases run out.
    */
   handoff?: InMemoryIssuanceHandoff
+  /**
+   * False in the HTTP workers of `serve --workers N`: they issue the grants their own
+   * submissions claimed (no claim transaction, no IPC on the hot path) but never sweep, keep no
+   * expiry timers and run no afterSweep; the node's one sweeping engine runs in the primary,
+   * since on SQLite two sweeping engines would only take turns at the one write lock.
+   */
+  sweeps?: boolean
 }
 
 /**
@@ -88,6 +95,7 @@ export class LifecycleEngine {
   async start(): Promise<void> {
     this.#stopped = false
     this.#o.handoff?.open()
+    if (this.#o.sweeps === false) return
     await this.sweep()
     this.#sweeper = setInterval(() => {
       void this.sweep()

@@ -1,0 +1,114 @@
+import type { Logger } from '../app/deps.js'
+import type { Config } from '../config/schema.js'
+import { nodeWideMetricNames, processOnly } from './cluster-metrics.js'
+import { isTagged, type PrimaryMessage, type WorkerMessage } from './cluster-protocol.js'
+import type { ClusterWorkerHooks, Runtime } from './runtime.js'
+import { startServer } from './server.js'
+
+/** How long a scrape waits for the primary to gather the node's metrics. */
+const SCRAPE_TIMEOUT_MS = 10_000
+
+/**
+ * One HTTP worker of `serve --workers N`: the API on the listening socket the primary shares, and
+ * an engine that only issues what this worker's submissions claimed. Everything else a node
+ * does once (sweeps, expiry timers, revocations, checkpoints, governance, reconciliation) is the
+ * primary's. Per-process state here is either shared through the database or harmless per
+ * process: the SQLite row cache checks `PRAGMA data_version` before each use, the connector host
+ * rebuilds an instance when its target row changes, replay nonces (ticket deliveries, exchanged
+ * workload tokens), break-glass use counts and claims are rows,
+ * and the issuance handoff holds only grants this process claimed (a killed worker's claims
+ * lapse and the primary's sweep issues them).
+ */
+export async function runClusterWorker(config: Config, log: Logger): Promise<void> {
+  const send = (message: WorkerMessage) => {
+    // The primary gone means the node is going down; the work is in the database anyway.
+    if (process.connected) process.send?.(message)
+  }
+  const scrapes = new Map<number, { resolve(text: { contentType: string; body: string }): void; reject(e: Error): void }>()
+  let nextScrape = 0
+  const hooks: ClusterWorkerHooks = {
+    relay: {
+      grantActivated: (g) => {
+        send({ hg: 'activated', grantId: g.id, expiresAt: g.expiresAt.getTime() })
+      },
+      revocationRequested: (grantId) => {
+        send({ hg: 'revoke', grantId })
+      },
+    },
+    metricsText: () =>
+      new Promise((resolve, reject) => {
+        const id = ++nextScrape
+        const timer = setTimeout(() => {
+          scrapes.delete(id)
+          reject(new Error('the node did not gather its metrics in time'))
+        }, SCRAPE_TIMEOUT_MS)
+        scrapes.set(id, {
+          resolve: (text) => {
+            clearTimeout(timer)
+            resolve(text)
+          },
+          reject: (error) => {
+            clearTimeout(timer)
+            reject(error)
+          },
+        })
+        send({ hg: 'scrape', id })
+      }),
+  }
+
+  let runtime: Runtime | null = null
+  process.on('message', (message: unknown) => {
+    if (!isTagged(message) || runtime === null) return
+    onPrimaryMessage(message as PrimaryMessage, runtime)
+  })
+  const onPrimaryMessage = (message: PrimaryMessage, rt: Runtime) => {
+    switch (message.hg) {
+      case 'policy-reload':
+        rt.deps.policy.reload().catch((error: unknown) => {
+          log.error({ err: error }, 'policy reload refused in this worker; its previous bundle stays in force')
+        })
+        break
+      case 'collect':
+        void rt.metrics.registry.getMetricsAsJSON().then((json) => {
+          send({ hg: 'collected', id: message.id, json: processOnly(json, nodeWideMetricNames(rt.metrics)) })
+        })
+        break
+      case 'scraped':
+        scrapes.get(message.id)?.resolve({ contentType: message.contentType, body: message.body })
+        scrapes.delete(message.id)
+        break
+      case 'scrape-failed':
+        scrapes.get(message.id)?.reject(new Error(message.message))
+        scrapes.delete(message.id)
+        break
+    }
+  }
+
+  // The primary reloads on SIGHUP and tells the workers; a group-wide SIGHUP must not also make
+  // each worker audit and recheck on its own (nor end it: SIGHUP's default action).
+  process.on('SIGHUP', () => undefined)
+  let server: Awaited<ReturnType<typeof startServer>>
+  try {
+    server = await startServer(config, log, {
+      clusterWorker: hooks,
+      onPolicyReloaded: () => {
+        send({ hg: 'policy-changed' })
+      },
+    })
+  } catch (error) {
+    log.error({ err: error }, 'worker failed to start')
+    process.exit(1)
+  }
+  runtime = server.runtime
+  const stop = () => {
+    void server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'worker stop failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}
