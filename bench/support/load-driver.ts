@@ -35,6 +35,15 @@ export class LoadDriver {
     return this.#round({ type: 'open', rate, durationMs, untilActive })
   }
 
+  /** Rounds for a server in another process: done at the answer, grant ids and send times returned. */
+  closedRecorded(concurrency: number, durationMs: number): Promise<LoadRoundResult> {
+    return this.#round({ type: 'closed', concurrency, durationMs, untilActive: false, record: true })
+  }
+
+  openRecorded(rate: number, durationMs: number): Promise<LoadRoundResult> {
+    return this.#round({ type: 'open', rate, durationMs, untilActive: false, record: true })
+  }
+
   async stop(): Promise<void> {
     this.#send({ type: 'stop' })
     await this.#worker.terminate()

@@ -88,17 +88,20 @@ class Round {
   failed = 0
   firstFailure: string | null = null
   readonly latencies: number[] = []
+  readonly sends: Array<[string, number]> = []
   readonly start = nowMs()
   /** Closed loops count what completes in the window; open loops count every request they sent. */
   constructor(
     readonly end: number,
     readonly countLate: boolean,
     readonly untilActive: boolean,
+    readonly record = false,
   ) {}
 
   async one(sentAt: number): Promise<void> {
     try {
       const grantId = await submit()
+      if (this.record) this.sends.push([grantId, sentAt])
       const at = this.untilActive ? await activation(grantId) : nowMs()
       if (this.countLate || at <= this.end) {
         this.completed++
@@ -119,6 +122,7 @@ class Round {
       firstFailure,
       latencies,
       durationMs: this.end - this.start,
+      ...(this.record ? { sends: this.sends, startedAt: this.start } : {}),
     }
   }
 }
@@ -128,8 +132,9 @@ async function closedLoop(
   concurrency: number,
   durationMs: number,
   untilActive: boolean,
+  record = false,
 ): Promise<LoadRoundResult> {
-  const round = new Round(nowMs() + durationMs, false, untilActive)
+  const round = new Round(nowMs() + durationMs, false, untilActive, record)
   const client = async () => {
     while (nowMs() < round.end) await round.one(nowMs())
   }
@@ -145,8 +150,9 @@ async function openLoop(
   rate: number,
   durationMs: number,
   untilActive: boolean,
+  record = false,
 ): Promise<LoadRoundResult> {
-  const round = new Round(nowMs() + durationMs, true, untilActive)
+  const round = new Round(nowMs() + durationMs, true, untilActive, record)
   const interval = 1000 / rate
   const inFlight: Array<Promise<void>> = []
   let sent = 0
@@ -167,12 +173,12 @@ port.on('message', (command: LoadCommand) => {
       onActive(command.grantId, command.at)
       break
     case 'closed':
-      void closedLoop(command.concurrency, command.durationMs, command.untilActive).then((r) => {
+      void closedLoop(command.concurrency, command.durationMs, command.untilActive, command.record).then((r) => {
         port.postMessage(r)
       })
       break
     case 'open':
-      void openLoop(command.rate, command.durationMs, command.untilActive).then((r) => {
+      void openLoop(command.rate, command.durationMs, command.untilActive, command.record).then((r) => {
         port.postMessage(r)
       })
       break
