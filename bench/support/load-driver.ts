@@ -22,9 +22,12 @@ export class LoadDriver {
     })
   }
 
-  /** Call from the server side the moment a grant's activation committed. */
-  activated(grantId: string): void {
-    this.#send({ type: 'active', grantId, at: nowMs() })
+  /**
+   * Call from the server side the moment a grant's activation committed; or, for a server in
+   * another process, with `at`, when its activation was recorded (epoch ms).
+   */
+  activated(grantId: string, at = nowMs()): void {
+    this.#send({ type: 'active', grantId, at })
   }
 
   closed(concurrency: number, durationMs: number, untilActive = true): Promise<LoadRoundResult> {
@@ -33,15 +36,6 @@ export class LoadDriver {
 
   open(rate: number, durationMs: number, untilActive = true): Promise<LoadRoundResult> {
     return this.#round({ type: 'open', rate, durationMs, untilActive })
-  }
-
-  /** Rounds for a server in another process: done at the answer, grant ids and send times returned. */
-  closedRecorded(concurrency: number, durationMs: number): Promise<LoadRoundResult> {
-    return this.#round({ type: 'closed', concurrency, durationMs, untilActive: false, record: true })
-  }
-
-  openRecorded(rate: number, durationMs: number): Promise<LoadRoundResult> {
-    return this.#round({ type: 'open', rate, durationMs, untilActive: false, record: true })
   }
 
   async stop(): Promise<void> {

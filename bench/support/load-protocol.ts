@@ -12,8 +12,8 @@ export type LoadCommand =
    * Without `untilActive` a request completes with its HTTP answer: for a server in another
    * process, whose activations this thread cannot see.
    */
-  | { type: 'closed'; concurrency: number; durationMs: number; untilActive: boolean; record?: boolean }
-  | { type: 'open'; rate: number; durationMs: number; untilActive: boolean; record?: boolean }
+  | { type: 'closed'; concurrency: number; durationMs: number; untilActive: boolean }
+  | { type: 'open'; rate: number; durationMs: number; untilActive: boolean }
   /** A grant became active on the server, at `at` (epoch ms, sub-ms precision). */
   | { type: 'active'; grantId: string; at: number }
   | { type: 'stop' }
@@ -27,11 +27,4 @@ export interface LoadRoundResult {
   /** Send → grant active, in ms; open-loop rounds count from the scheduled send time. */
   latencies: number[]
   durationMs: number
-  /**
-   * With `record`: every granted request's grant id and send time (scheduled time in open loops,
-   * epoch ms), for a caller that reads when each grant became active from the database.
-   */
-  sends?: Array<[grantId: string, sentAt: number]>
-  /** With `record`: when the round started (epoch ms). */
-  startedAt?: number
 }

@@ -88,20 +88,17 @@ class Round {
   failed = 0
   firstFailure: string | null = null
   readonly latencies: number[] = []
-  readonly sends: Array<[string, number]> = []
   readonly start = nowMs()
   /** Closed loops count what completes in the window; open loops count every request they sent. */
   constructor(
     readonly end: number,
     readonly countLate: boolean,
     readonly untilActive: boolean,
-    readonly record = false,
   ) {}
 
   async one(sentAt: number): Promise<void> {
     try {
       const grantId = await submit()
-      if (this.record) this.sends.push([grantId, sentAt])
       const at = this.untilActive ? await activation(grantId) : nowMs()
       if (this.countLate || at <= this.end) {
         this.completed++
@@ -122,7 +119,6 @@ class Round {
       firstFailure,
       latencies,
       durationMs: this.end - this.start,
-      ...(this.record ? { sends: this.sends, startedAt: this.start } : {}),
     }
   }
 }
@@ -132,9 +128,8 @@ async function closedLoop(
   concurrency: number,
   durationMs: number,
   untilActive: boolean,
-  record = false,
 ): Promise<LoadRoundResult> {
-  const round = new Round(nowMs() + durationMs, false, untilActive, record)
+  const round = new Round(nowMs() + durationMs, false, untilActive)
   const client = async () => {
     while (nowMs() < round.end) await round.one(nowMs())
   }
@@ -150,9 +145,8 @@ async function openLoop(
   rate: number,
   durationMs: number,
   untilActive: boolean,
-  record = false,
 ): Promise<LoadRoundResult> {
-  const round = new Round(nowMs() + durationMs, true, untilActive, record)
+  const round = new Round(nowMs() + durationMs, true, untilActive)
   const interval = 1000 / rate
   const inFlight: Array<Promise<void>> = []
   let sent = 0
@@ -173,12 +167,12 @@ port.on('message', (command: LoadCommand) => {
       onActive(command.grantId, command.at)
       break
     case 'closed':
-      void closedLoop(command.concurrency, command.durationMs, command.untilActive, command.record).then((r) => {
+      void closedLoop(command.concurrency, command.durationMs, command.untilActive).then((r) => {
         port.postMessage(r)
       })
       break
     case 'open':
-      void openLoop(command.rate, command.durationMs, command.untilActive, command.record).then((r) => {
+      void openLoop(command.rate, command.durationMs, command.untilActive).then((r) => {
         port.postMessage(r)
       })
       break

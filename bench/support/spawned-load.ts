@@ -7,15 +7,12 @@ import pg from 'pg'
 import type { BenchOptions } from './benchmark.js'
 import { freePort } from './free-port.js'
 import { LoadDriver } from './load-driver.js'
-import type { LoadRoundResult } from './load-protocol.js'
 import { REPO_ROOT } from './paths.js'
 import { CONCURRENCY, REQUEST_BODY, REQUESTERS } from './served-world.js'
 import { spawnUntilReady, type SpawnedServer } from './spawned-server.js'
 import { median, summarize } from './stats.js'
 
 const BIN = path.join(REPO_ROOT, 'bin', 'hourglass.js')
-/** Grants submitted at a round's end still activating when it is read. */
-const SETTLE_MS = 1_000
 
 export interface SpawnedLoadFigures {
   workers: number
@@ -28,13 +25,17 @@ export interface SpawnedLoadFigures {
   firstFailure: string | null
 }
 
+/** How often the audit log is read for new activations. */
+const POLL_MS = { sqlite: 2, postgres: 5 }
+
 /**
  * Request → active grant against `hourglass serve --workers N` spawned as real processes (the
- * built `dist/`), on a fresh data directory (and a fresh PostgreSQL database). The clients are
- * the in-process rows' load worker. The server's activations cannot be observed from here, so a
- * request completes at its answer and the activation time is read afterwards from the database:
- * the grant's `issued_at`, stamped just before the activation commit. Latency is send (or the
- * scheduled send, open loop) → `issued_at`; throughput counts grants active within the round.
+ * built `dist/`) on a fresh data directory (and a fresh PostgreSQL database), driven by the same
+ * load worker and rounds as the in-process rows. A spawned server's signals cannot be tapped, so
+ * this process reads the audit log every few milliseconds for `grant.activated` events (in
+ * sequence order, past the last one read) and tells the load worker of each one with the time
+ * the event records, stamped inside the activation's transaction. Closed-loop clients thus still
+ * wait for activation before their next request, as in-process; the clock is the same machine's.
  */
 export async function measureSpawned(
   workers: number,
@@ -45,7 +46,7 @@ export async function measureSpawned(
   const db = pgServerUrl === undefined ? null : await scratchDatabase(pgServerUrl)
   let server: SpawnedServer | null = null
   let driver: LoadDriver | null = null
-  const issued = db === null ? sqliteIssuedAt(path.join(dataDir, 'hourglass.db')) : pgIssuedAt(db.url)
+  let poller: ActivationPoller | null = null
   try {
     const port = await freePort()
     const env: NodeJS.ProcessEnv = {}
@@ -59,35 +60,35 @@ export async function measureSpawned(
     })
     server = await spawnUntilReady([BIN, 'serve', '--workers', String(workers)], env, port, '/readyz')
     const tokens = tokensFrom(server.stdout())
-    driver = new LoadDriver({ url: server.url, tokens: REQUESTERS.map((id) => tokens[id] ?? ''), body: REQUEST_BODY })
-    await driver.closedRecorded(CONCURRENCY, 3_000)
+    const load = new LoadDriver({ url: server.url, tokens: REQUESTERS.map((id) => tokens[id] ?? ''), body: REQUEST_BODY })
+    driver = load
+    poller = new ActivationPoller(
+      db === null ? sqliteActivations(path.join(dataDir, 'hourglass.db')) : pgActivations(db.url),
+      db === null ? POLL_MS.sqlite : POLL_MS.postgres,
+      (grantId, at) => {
+        load.activated(grantId, at)
+      },
+    )
+    await load.closed(CONCURRENCY, 3_000)
 
     let failed = 0
     let firstFailure: string | null = null
-    const count = (res: LoadRoundResult) => {
-      failed += res.failed
-      firstFailure ??= res.firstFailure
-    }
     const closed = []
     for (let r = 0; r < options.rounds; r++) {
-      const res = await driver.closedRecorded(CONCURRENCY, options.seconds * 1000)
-      count(res)
-      const { latencies, activeBy, missing } = await activations(res, issued)
-      failed += missing
-      const end = (res.startedAt ?? 0) + res.durationMs
-      const inWindow = activeBy.filter((at) => at <= end).length
-      const s = summarize(latencies)
-      closed.push({ throughput: (inWindow * 1000) / res.durationMs, p50: s.p50, p99: s.p99 })
+      const res = await load.closed(CONCURRENCY, options.seconds * 1000)
+      const s = summarize(res.latencies)
+      closed.push({ throughput: (res.completed * 1000) / res.durationMs, p50: s.p50, p99: s.p99 })
+      failed += res.failed
+      firstFailure ??= res.firstFailure
     }
     const throughput = median(closed.map((c) => c.throughput))
     const openRate = Math.max(1, Math.round(throughput / 2))
     const open = []
     for (let r = 0; r < options.rounds; r++) {
-      const res = await driver.openRecorded(openRate, options.seconds * 1000)
-      count(res)
-      const { latencies, missing } = await activations(res, issued)
-      failed += missing
-      open.push(summarize(latencies))
+      const res = await load.open(openRate, options.seconds * 1000)
+      open.push(summarize(res.latencies))
+      failed += res.failed
+      firstFailure ??= res.firstFailure
     }
     return {
       workers,
@@ -100,54 +101,62 @@ export async function measureSpawned(
       firstFailure,
     }
   } finally {
+    await poller?.stop()
     await driver?.stop()
     await server?.stop()
-    await issued.close()
     await db?.drop()
     await rm(dataDir, { recursive: true, force: true })
   }
 }
 
-interface IssuedAt {
-  read(ids: string[]): Promise<Map<string, number>>
+interface ActivationSource {
+  /** `grant.activated` events after `afterSeq`, in sequence order. */
+  after(afterSeq: number): Promise<Array<{ seq: number; grantId: string; at: number }>>
   close(): Promise<void>
 }
 
-async function activations(
-  res: LoadRoundResult,
-  issued: IssuedAt,
-): Promise<{ latencies: number[]; activeBy: number[]; missing: number }> {
-  await new Promise((r) => setTimeout(r, SETTLE_MS))
-  const sends = res.sends ?? []
-  const at = await issued.read(sends.map(([id]) => id))
-  const latencies: number[] = []
-  const activeBy: number[] = []
-  let missing = 0
-  for (const [id, sentAt] of sends) {
-    const when = at.get(id)
-    if (when === undefined) {
-      missing++
-      continue
-    }
-    activeBy.push(when)
-    // issued_at has millisecond resolution; a send within the same millisecond reads as 0.
-    latencies.push(Math.max(0, when - sentAt))
+class ActivationPoller {
+  readonly #source: ActivationSource
+  #lastSeq = 0
+  #stopped = false
+  readonly #loop: Promise<void>
+
+  constructor(source: ActivationSource, everyMs: number, onActive: (grantId: string, at: number) => void) {
+    this.#source = source
+    this.#loop = (async () => {
+      while (!this.#stopped) {
+        try {
+          for (const e of await source.after(this.#lastSeq)) {
+            this.#lastSeq = e.seq
+            onActive(e.grantId, e.at)
+          }
+        } catch {
+          // The database is not there yet (first start) or going away: read again next time.
+        }
+        await new Promise((r) => setTimeout(r, everyMs))
+      }
+    })()
   }
-  return { latencies, activeBy, missing }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#loop
+    await this.#source.close()
+  }
 }
 
-function sqliteIssuedAt(file: string): IssuedAt {
+const ACTIVATIONS_SQL =
+  "select seq, grant_id, at from audit_events where seq > $1 and type = 'grant.activated' order by seq limit 5000"
+
+function sqliteActivations(file: string): ActivationSource {
   let db: SqliteDatabase.Database | null = null
+  let select: SqliteDatabase.Statement | null = null
   return {
-    read(ids) {
+    after(afterSeq) {
       db ??= new SqliteDatabase(file, { readonly: true, fileMustExist: true })
-      const out = new Map<string, number>()
-      const select = db.prepare('select id, issued_at from grants where id = ? and issued_at is not null')
-      for (const id of ids) {
-        const row = select.get(id) as { id: string; issued_at: number } | undefined
-        if (row) out.set(row.id, row.issued_at)
-      }
-      return Promise.resolve(out)
+      select ??= db.prepare(ACTIVATIONS_SQL.replace('$1', '?'))
+      const rows = select.all(afterSeq) as Array<{ seq: number; grant_id: string; at: number }>
+      return Promise.resolve(rows.map((r) => ({ seq: r.seq, grantId: r.grant_id, at: r.at })))
     },
     close() {
       db?.close()
@@ -156,19 +165,17 @@ function sqliteIssuedAt(file: string): IssuedAt {
   }
 }
 
-function pgIssuedAt(url: string): IssuedAt {
+function pgActivations(url: string): ActivationSource {
   let client: pg.Client | null = null
   return {
-    async read(ids) {
+    async after(afterSeq) {
       if (client === null) {
-        client = new pg.Client({ connectionString: url })
-        await client.connect()
+        const c = new pg.Client({ connectionString: url })
+        await c.connect()
+        client = c
       }
-      const res = await client.query<{ id: string; issued_at: string }>(
-        'select id, issued_at from grants where id = any($1) and issued_at is not null',
-        [ids],
-      )
-      return new Map(res.rows.map((r) => [r.id, Number(r.issued_at)]))
+      const res = await client.query<{ seq: string; grant_id: string; at: string }>(ACTIVATIONS_SQL, [afterSeq])
+      return res.rows.map((r) => ({ seq: Number(r.seq), grantId: r.grant_id, at: Number(r.at) }))
     },
     async close() {
       await client?.end()

@@ -100,7 +100,11 @@ export async function runClusterWorker(config: Config, log: Logger): Promise<voi
     process.exit(1)
   }
   runtime = server.runtime
+  let stopping = false
+  // SIGINT from a terminal reaches the whole process group, and the primary then sends SIGTERM too.
   const stop = () => {
+    if (stopping) return
+    stopping = true
     void server.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -28,6 +28,8 @@ export interface InstanceOptions {
    * then ignored; a PostgreSQL template is cloned into a database of the instance's own.
    */
   template?: Instance
+  /** Merged into the config file last (e.g. `policyDir`). */
+  config?: Record<string, unknown>
 }
 
 export interface Exit {
@@ -102,6 +104,7 @@ export async function prepareInstance(options: InstanceOptions = {}): Promise<In
     lifecycle: { reconcileIntervalMs: 0, ...options.lifecycle },
   }
   if (databaseUrl) config.databaseUrl = databaseUrl
+  Object.assign(config, options.config)
   if (options.catalog !== undefined) {
     config.catalogFile = path.join(dataDir, 'catalog.json')
     await writeFile(config.catalogFile as string, JSON.stringify(options.catalog), { mode: 0o600 })

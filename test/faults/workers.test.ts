@@ -6,6 +6,9 @@
  * /metrics counts every process, and SIGTERM ends the node with exit 0.
  */
 import { execFile } from 'node:child_process'
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freshPgDatabase, pgUrlOrSkip } from '../support/services.js'
@@ -144,4 +147,49 @@ describe.each([
     },
     300_000,
   )
+
+  it.skipIf(pg)('SIGHUP to the primary and POST /v1/policy/reload to one worker reach every worker', async () => {
+    const policyDir = await mkdtemp(path.join(tmpdir(), 'hourglass-policies-'))
+    try {
+      await cp(path.resolve('policies'), policyDir, { recursive: true })
+      instance = await prepareInstance({ config: { policyDir, governance: { cooldownAfterDenialSeconds: 0 } } })
+      const server = await instance.start({ args: ['--workers', '2'] })
+      const ask = async () => {
+        // Concurrent requests open several connections, which the primary deals to both workers.
+        const answers = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            server.post(REQUESTERS[i % REQUESTERS.length]!, '/v1/requests', {
+              entitlementId: 'orders-read',
+              justification: `policy reload test ${i}`,
+              duration: '10m',
+            }),
+          ),
+        )
+        return answers.map((a) => a.status)
+      }
+      expect(new Set(await ask())).toEqual(new Set([201]))
+
+      const freeze = path.join(policyDir, 'freeze.cedar')
+      await writeFile(
+        freeze,
+        '@id("test-freeze")\n@description("requests are frozen")\nforbid (principal, action == Hourglass::Action::"request", resource);\n',
+      )
+      process.kill(server.child.pid!, 'SIGHUP')
+      const frozen = await waitFor(ask, (statuses) => statuses.every((s) => s === 403), 20_000)
+      expect(frozen, server.output()).toEqual(Array(12).fill(403))
+      // The primary audited the change once for the node; the workers only followed.
+      const loaded = (await auditEvents(server)).filter((e) => e.type === 'policy.loaded')
+      expect(loaded.map((e) => e.actor)).toEqual(['system:sighup'])
+
+      await rm(freeze)
+      const reload = await server.post('admin', '/v1/policy/reload', {})
+      expect(reload.status, JSON.stringify(reload.body)).toBe(200)
+      const thawed = await waitFor(ask, (statuses) => statuses.every((s) => s === 201), 20_000)
+      expect(thawed, server.output()).toEqual(Array(12).fill(201))
+      expect(await workerPids(server)).toHaveLength(2)
+      expect(await server.stop()).toEqual({ code: 0, signal: null })
+    } finally {
+      await rm(policyDir, { recursive: true, force: true })
+    }
+  }, 180_000)
 })
