@@ -93,6 +93,18 @@ export async function startClusterNode(config: Config, log: Logger, workers: num
           },
         )
         break
+      case 'checkpoint':
+        runtime.checkpointer.maybeCheckpoint(true).then(
+          (c) => {
+            const checkpoint = c === null ? null : { ...c, at: c.at.getTime() }
+            if (worker.isConnected()) worker.send({ hg: 'checkpointed', id: message.id, checkpoint } satisfies PrimaryMessage)
+          },
+          (error: unknown) => {
+            const reason = error instanceof Error ? error.message : String(error)
+            if (worker.isConnected()) worker.send({ hg: 'checkpoint-failed', id: message.id, message: reason } satisfies PrimaryMessage)
+          },
+        )
+        break
       case 'collected':
         collector.collected(worker, message.id, message.json)
         break

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client'
+import type { AuditCheckpoint } from '../domain/audit-event.js'
 
 /** One process's metrics, as `registry.getMetricsAsJSON()` gives them (what the primary aggregates). */
 export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>
@@ -16,6 +17,8 @@ export type WorkerMessage =
   | { hg: 'policy-changed' }
   /** A worker took a scrape of /metrics: it wants the whole node's exposition. */
   | { hg: 'scrape'; id: number }
+  /** An evidence bundle in a worker needs the chain head signed now: the primary signs checkpoints. */
+  | { hg: 'checkpoint'; id: number }
   /** A worker's answer to `collect`. */
   | { hg: 'collected'; id: number; json: MetricsJson }
 
@@ -24,6 +27,9 @@ export type PrimaryMessage =
   | { hg: 'collect'; id: number }
   | { hg: 'scraped'; id: number; contentType: string; body: string }
   | { hg: 'scrape-failed'; id: number; message: string }
+  /** The checkpoint signed for `checkpoint` (its `at` as epoch ms), or null when nothing was new. */
+  | { hg: 'checkpointed'; id: number; checkpoint: (Omit<AuditCheckpoint, 'at'> & { at: number }) | null }
+  | { hg: 'checkpoint-failed'; id: number; message: string }
 
 /** Ours, not node:cluster's; the sender is our own process, so the tag is all that is checked. */
 export function isTagged(message: unknown): message is { hg: string } {

@@ -5,8 +5,8 @@ import { isTagged, type PrimaryMessage, type WorkerMessage } from './cluster-pro
 import type { ClusterWorkerHooks, Runtime } from './runtime.js'
 import { startServer } from './server.js'
 
-/** How long a scrape waits for the primary to gather the node's metrics. */
-const SCRAPE_TIMEOUT_MS = 10_000
+/** How long a scrape or a checkpoint waits for the primary. */
+const ASK_TIMEOUT_MS = 10_000
 
 /**
  * One HTTP worker of `serve --workers N`: the API on the listening socket the primary shares, and
@@ -15,17 +15,45 @@ const SCRAPE_TIMEOUT_MS = 10_000
  * primary's. Per-process state here is either shared through the database or harmless per
  * process: the SQLite row cache checks `PRAGMA data_version` before each use, the connector host
  * rebuilds an instance when its target row changes, replay nonces (ticket deliveries, exchanged
- * workload tokens), break-glass use counts and claims are rows,
- * and the issuance handoff holds only grants this process claimed (a killed worker's claims
- * lapse and the primary's sweep issues them).
+ * workload tokens), break-glass use counts and claims are rows, the notification outbox and the
+ * SIEM cursors are claimed and leased per row (any process may send), Prometheus metrics are
+ * gathered from every process per scrape, and the issuance handoff holds only grants this
+ * process claimed (a killed worker's claims lapse and the primary's sweep issues them). Audit
+ * checkpoints are signed in the primary only, evidence bundles included: a checkpointer caches
+ * the last checkpoint, and two signing processes would each trust a stale one.
  */
 export async function runClusterWorker(config: Config, log: Logger): Promise<void> {
   const send = (message: WorkerMessage) => {
     // The primary gone means the node is going down; the work is in the database anyway.
     if (process.connected) process.send?.(message)
   }
-  const scrapes = new Map<number, { resolve(text: { contentType: string; body: string }): void; reject(e: Error): void }>()
-  let nextScrape = 0
+  const waiting = new Map<number, { resolve(answer: unknown): void; reject(e: Error): void }>()
+  let nextId = 0
+  /** One question to the primary, answered by a message carrying the same id. */
+  const ask = <T>(question: (id: number) => WorkerMessage, what: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = ++nextId
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        reject(new Error(`the node's primary did not answer in time (${what})`))
+      }, ASK_TIMEOUT_MS)
+      waiting.set(id, {
+        resolve: (answer) => {
+          clearTimeout(timer)
+          resolve(answer as T)
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      })
+      send(question(id))
+    })
+  const answer = (id: number, settle: (w: { resolve(a: unknown): void; reject(e: Error): void }) => void) => {
+    const w = waiting.get(id)
+    waiting.delete(id)
+    if (w) settle(w)
+  }
   const hooks: ClusterWorkerHooks = {
     relay: {
       grantActivated: (g) => {
@@ -35,25 +63,8 @@ export async function runClusterWorker(config: Config, log: Logger): Promise<voi
         send({ hg: 'revoke', grantId })
       },
     },
-    metricsText: () =>
-      new Promise((resolve, reject) => {
-        const id = ++nextScrape
-        const timer = setTimeout(() => {
-          scrapes.delete(id)
-          reject(new Error('the node did not gather its metrics in time'))
-        }, SCRAPE_TIMEOUT_MS)
-        scrapes.set(id, {
-          resolve: (text) => {
-            clearTimeout(timer)
-            resolve(text)
-          },
-          reject: (error) => {
-            clearTimeout(timer)
-            reject(error)
-          },
-        })
-        send({ hg: 'scrape', id })
-      }),
+    metricsText: () => ask((id) => ({ hg: 'scrape', id }), 'metrics'),
+    checkpointNow: () => ask((id) => ({ hg: 'checkpoint', id }), 'checkpoint'),
   }
 
   let runtime: Runtime | null = null
@@ -74,12 +85,22 @@ export async function runClusterWorker(config: Config, log: Logger): Promise<voi
         })
         break
       case 'scraped':
-        scrapes.get(message.id)?.resolve({ contentType: message.contentType, body: message.body })
-        scrapes.delete(message.id)
+        answer(message.id, (w) => {
+          w.resolve({ contentType: message.contentType, body: message.body })
+        })
         break
+      case 'checkpointed': {
+        const c = message.checkpoint
+        answer(message.id, (w) => {
+          w.resolve(c === null ? null : { ...c, at: new Date(c.at) })
+        })
+        break
+      }
       case 'scrape-failed':
-        scrapes.get(message.id)?.reject(new Error(message.message))
-        scrapes.delete(message.id)
+      case 'checkpoint-failed':
+        answer(message.id, (w) => {
+          w.reject(new Error(message.message))
+        })
         break
     }
   }

@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js'
 import type { JwtConnectorInstance } from '../connectors/jwt/jwt-connector.js'
 import { isSshConnectorInstance } from '../connectors/ssh/index.js'
 import { AppError } from '../domain/errors.js'
+import type { AuditCheckpoint } from '../domain/audit-event.js'
 import { systemClock, type Clock, type IdSource } from '../domain/ports.js'
 import { LifecycleEngine } from '../engine/lifecycle-engine.js'
 import { InMemoryIssuanceHandoff } from '../engine/issuance-handoff.js'
@@ -79,6 +80,8 @@ export interface RuntimeOverrides {
 export interface ClusterWorkerHooks {
   relay: Pick<WorkSignals, 'grantActivated' | 'revocationRequested'>
   metricsText(): Promise<{ contentType: string; body: string }>
+  /** Signs the chain head in the primary, the one process that signs checkpoints (its cache of the last one stays true). */
+  checkpointNow(): Promise<AuditCheckpoint | null>
 }
 
 export function publicUrlOf(config: Config): string {
@@ -242,7 +245,9 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       log.error({ reason }, 'audit checkpoint withheld: the chain since the last checkpoint does not verify')
     },
   })
-  deps.evidence = evidenceSigner(auditKey, checkpointer)
+  deps.evidence = clusterWorker
+    ? { ...evidenceSigner(auditKey, checkpointer), checkpointNow: () => clusterWorker.checkpointNow() }
+    : evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
   engine = new LifecycleEngine(deps, {

@@ -94,6 +94,15 @@ describe.each([
       const before = await load(server, 4, 'before')
       expect(before.failures, server.output()).toEqual([])
 
+      // Evidence right after a submission, in whichever worker: the primary signs the covering checkpoint.
+      const evidence = await Promise.all(
+        REQUESTERS.map(async (who) => {
+          const submitted = await server.post(who, '/v1/requests', { entitlementId: 'orders-read', justification: 'evidence now', duration: '1h' })
+          return server.get('admin', `/v1/requests/${String(submitted.body.request.id)}/evidence`)
+        }),
+      )
+      for (const e of evidence) expect([e.status, e.body.status], JSON.stringify(e.body).slice(0, 500)).toEqual([200, 'checkpointed'])
+
       // /metrics is the node's: every worker's POSTs, counted once each, whichever worker is scraped.
       for (let scrape = 0; scrape < 3; scrape++) {
         const metrics = await server.get('admin', '/metrics')
