@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from '../app/deps.js'
 import { reloadPolicy } from '../app/reload-policy.js'
 import type { Config } from '../config/schema.js'
+import type { AuditCheckpoint } from '../domain/audit-event.js'
 import { aggregateNode, processOnly, nodeWideMetricNames } from './cluster-metrics.js'
 import { isTagged, type MetricsJson, type PrimaryMessage, type WorkerMessage } from './cluster-protocol.js'
 import { createRuntime, type Runtime } from './runtime.js'
@@ -94,7 +95,7 @@ export async function startClusterNode(config: Config, log: Logger, workers: num
         )
         break
       case 'checkpoint':
-        runtime.checkpointer.maybeCheckpoint(true).then(
+        signedHead(runtime).then(
           (c) => {
             const checkpoint = c === null ? null : { ...c, at: c.at.getTime() }
             if (worker.isConnected()) worker.send({ hg: 'checkpointed', id: message.id, checkpoint } satisfies PrimaryMessage)
@@ -134,6 +135,17 @@ export async function startClusterNode(config: Config, log: Logger, workers: num
 
   for (let i = 0; i < workers; i++) cluster.fork()
   return { listening: listeningUrl }
+}
+
+/**
+ * The chain head signed now, or, when another caller signed it a moment ago (bundles asked for
+ * at once), that checkpoint: the worker's bundle needs one that covers its events, not a new one.
+ */
+async function signedHead(runtime: Runtime): Promise<AuditCheckpoint | null> {
+  const made = await runtime.checkpointer.maybeCheckpoint(true)
+  if (made) return made
+  const all = await runtime.deps.store.audit.listCheckpoints()
+  return all.at(-1) ?? null
 }
 
 /** SIGTERM, then SIGKILL if the worker has not finished draining in time. */
