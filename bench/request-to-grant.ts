@@ -10,6 +10,7 @@ import { benchPostgres } from './support/postgres.js'
 import type { Row } from './support/report.js'
 import { median, summarize } from './support/stats.js'
 import { CONCURRENCY, servedWorld } from './support/served-world.js'
+import { measureSpawned, type SpawnedLoadFigures } from './support/spawned-load.js'
 
 const TARGETS = {
   sqlite: { throughput: 1000, label: 'SQLite' },
@@ -38,6 +39,7 @@ async function measureLoad(
   options: BenchOptions,
 ): Promise<LoadFigures & { dataDir: string; close(): Promise<void> }> {
   const served = await servedWorld(databaseUrl)
+  let closing: Promise<void> | undefined
   const { world, driver } = served
   try {
     // Unmeasured: JIT, Cedar's WebAssembly tier-up, connection pools, the jwt signing key.
@@ -79,7 +81,8 @@ async function measureLoad(
       submitMs: alone.submitMs,
       issueMs: alone.issueMs,
       dataDir: world.dataDir,
-      close: () => served.close(),
+      // Idempotent: the in-process server is closed before the spawned ones start, and again in finally.
+      close: () => (closing ??= served.close()),
     }
   } catch (error) {
     await served.close()
@@ -153,6 +156,78 @@ function engineRows(
   return { rows, notes }
 }
 
+/** Worker counts of the spawned-server rows: today's one process, and one per core here. */
+const SPAWNED_WORKERS = [1, 2] as const
+
+/**
+ * `serve --workers 1` and `--workers 2` spawned one after the other in the same run, next to the
+ * same floor as the in-process rows, so the gain from the second core reads as a ratio.
+ */
+function spawnedRows(
+  engine: EngineName,
+  runs: SpawnedLoadFigures[],
+  floors: { floorMs: number; floorThroughput: number },
+): { rows: Row[]; notes: string[] } {
+  const { label } = TARGETS[engine]
+  const rows: Row[] = []
+  const notes: string[] = []
+  for (const run of runs) {
+    rows.push(
+      {
+        metric: `${label}: serve --workers ${run.workers} (spawned), throughput`,
+        unit: '/s',
+        ours: run.throughput,
+        floor: floors.floorThroughput,
+        targets: [
+          { on: 'ours', op: '>=', value: TARGETS[engine].throughput },
+          { on: 'ratio', op: '>=', value: 0.5 },
+        ],
+      },
+      {
+        metric: `${label}: serve --workers ${run.workers}, p99 at ${run.openRate}/s (½ measured), open loop`,
+        unit: 'ms',
+        ours: run.openP99,
+        floor: floors.floorMs,
+        targets: [{ on: 'ours', op: '<=', value: 25 }],
+      },
+    )
+    notes.push(
+      `${label}: serve --workers ${run.workers} (spawned): closed loop p50 ${run.closedP50.toFixed(1)} ms, p99 ${run.closedP99.toFixed(1)} ms.`,
+    )
+    if (run.failed > 0)
+      notes.push(`${label}: serve --workers ${run.workers}: ${run.failed} requests failed; first: ${run.firstFailure ?? '?'}`)
+  }
+  const one = runs.find((r) => r.workers === 1)
+  const two = runs.find((r) => r.workers === 2)
+  if (one && two)
+    notes.push(
+      `${label}: --workers 2 ÷ --workers 1, same run: throughput ${(two.throughput / one.throughput).toFixed(2)}×, ` +
+        `closed-loop p50 ${(two.closedP50 / one.closedP50).toFixed(2)}×.`,
+    )
+  return { rows, notes }
+}
+
+async function spawnedPair(
+  pgServerUrl: string | undefined,
+  options: BenchOptions,
+  progress: (line: string) => void,
+): Promise<SpawnedLoadFigures[]> {
+  const runs: SpawnedLoadFigures[] = []
+  for (const workers of SPAWNED_WORKERS) {
+    progress(`request: ${pgServerUrl === undefined ? 'SQLite' : 'PostgreSQL'}, serve --workers ${workers} spawned`)
+    runs.push(await measureSpawned(workers, pgServerUrl, options))
+  }
+  return runs
+}
+
+function floorsOf(load: LoadFigures, bare: BareParts, commitSeq: Rate, commitLoaded: Rate): { floorMs: number; floorThroughput: number } {
+  const k = load.transactionsPerRequest
+  return {
+    floorMs: 2 * bare.cedar.meanMs + k * commitSeq.meanMs + bare.sign.meanMs,
+    floorThroughput: 1000 / (2 * bare.cedar.meanMs + k * commitLoaded.meanMs + bare.sign.meanMs),
+  }
+}
+
 export const requestToGrant: Benchmark = {
   name: 'request',
   title: 'Request → active grant over HTTP (orders-read, jwt), vs the bare parts it needs',
@@ -172,6 +247,10 @@ export const requestToGrant: Benchmark = {
       const out = engineRows('sqlite', sqlite, bare, commit, commit)
       rows.push(...out.rows)
       notes.push(...out.notes)
+      await sqlite.close()
+      const spawned = spawnedRows('sqlite', await spawnedPair(undefined, options, progress), floorsOf(sqlite, bare, commit, commit))
+      rows.push(...spawned.rows)
+      notes.push(...spawned.notes)
     } finally {
       await sqlite.close()
     }
@@ -187,6 +266,14 @@ export const requestToGrant: Benchmark = {
           const commits = await postgresCommitRates(pg.url, CONCURRENCY, BARE_ROUND_MS, roundsBare)
           const out = engineRows('postgres', load, bare, commits.sequential, commits.concurrent)
           rows.push(...out.rows)
+          await load.close()
+          const spawned = spawnedRows(
+            'postgres',
+            await spawnedPair(pg.url, options, progress),
+            floorsOf(load, bare, commits.sequential, commits.concurrent),
+          )
+          rows.push(...spawned.rows)
+          notes.push(...spawned.notes)
           notes.push(
             ...out.notes,
             `PostgreSQL: ${pg.origin}, fsync and synchronous_commit off (as the tests run it), pool of 10.`,

@@ -22,9 +22,12 @@ export class LoadDriver {
     })
   }
 
-  /** Call from the server side the moment a grant's activation committed. */
-  activated(grantId: string): void {
-    this.#send({ type: 'active', grantId, at: nowMs() })
+  /**
+   * Call from the server side the moment a grant's activation committed; or, for a server in
+   * another process, with `at`, when its activation was recorded (epoch ms).
+   */
+  activated(grantId: string, at = nowMs()): void {
+    this.#send({ type: 'active', grantId, at })
   }
 
   closed(concurrency: number, durationMs: number, untilActive = true): Promise<LoadRoundResult> {

@@ -48,6 +48,14 @@ function world(events: AuditEvent[]) {
 }
 
 describe('AuditCheckpointer verifies the segment it signs', () => {
+  it('signs a head once when asked twice at once (a sweep and an evidence bundle)', async () => {
+    const { state, checkpointer } = world(chain(1200))
+    const [first, second] = await Promise.all([checkpointer.maybeCheckpoint(true), checkpointer.maybeCheckpoint(true)])
+    expect(first).toMatchObject({ seq: 1200 })
+    expect(second).toBeNull()
+    expect(state.saved.map((c) => c.seq)).toEqual([1200])
+  })
+
   it('signs an intact chain, reading a long backlog page by page', async () => {
     const { state, checkpointer } = world(chain(1200))
     expect(await checkpointer.maybeCheckpoint(true)).toMatchObject({ seq: 1200 })

@@ -37,13 +37,24 @@ interface LastCheckpoint {
 export class AuditCheckpointer {
   readonly #o: CheckpointerOptions
   #last: LastCheckpoint | null = null
+  #turn: Promise<unknown> = Promise.resolve()
 
   constructor(options: CheckpointerOptions) {
     this.#o = options
   }
 
-  /** Writes a checkpoint if enough events or time passed since the last one. */
-  async maybeCheckpoint(force = false): Promise<AuditCheckpoint | null> {
+  /**
+   * Writes a checkpoint if enough events or time passed since the last one. Calls run one at a
+   * time: two at once (a sweep and an evidence bundle, or two bundles) would both sign the same
+   * head from the same cached last checkpoint, and the second insert would fail on its key.
+   */
+  maybeCheckpoint(force = false): Promise<AuditCheckpoint | null> {
+    const run = this.#turn.then(() => this.#maybeCheckpoint(force))
+    this.#turn = run.catch(() => undefined)
+    return run
+  }
+
+  async #maybeCheckpoint(force: boolean): Promise<AuditCheckpoint | null> {
     const head = await this.#o.store.audit.head()
     const last = await this.#lastCheckpoint()
     if (head.seq === last.seq && head.hash !== last.hash) {

@@ -73,6 +73,7 @@ function fromEnv(env: Env): Record<string, unknown> {
   set('auditSigningKeyFile', env.HOURGLASS_AUDIT_KEY_FILE)
   set('checkpoint.file', env.HOURGLASS_CHECKPOINT_FILE)
   set('log.level', env.HOURGLASS_LOG_LEVEL)
+  set('server.workers', env.HOURGLASS_WORKERS === 'auto' ? 'auto' : num(env.HOURGLASS_WORKERS))
   // Webhook secrets belong in the environment (or a secrets manager), not in a config file.
   set('tickets.generic.secret', env.HOURGLASS_TICKETS_GENERIC_SECRET)
   set('tickets.jira.secret', env.HOURGLASS_TICKETS_JIRA_SECRET)

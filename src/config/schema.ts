@@ -41,6 +41,14 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(7300),
       })
       .prefault({}),
+    /**
+     * `serve`'s processes: 1 serves HTTP and runs the engine in one process; N > 1 (or `auto`, one
+     * per available core) forks N HTTP workers behind a primary that runs the engine (docs/operations.md).
+     */
+    server: z
+      .object({ workers: z.union([z.number().int().min(1).max(64), z.literal('auto')]).default(1) })
+      .strict()
+      .prefault({}),
     /** Base URL clients use to reach this server (token issuer, JWKS links). */
     publicUrl: z.url().optional(),
     policyDir: z.string().min(1),

@@ -29,6 +29,13 @@ export interface LifecycleEngineOptions {
    * next sweep instead of after their leases run out.
    */
   handoff?: InMemoryIssuanceHandoff
+  /**
+   * False in the HTTP workers of `serve --workers N`: they issue the grants their own
+   * submissions claimed (no claim transaction, no IPC on the hot path) but never sweep, keep no
+   * expiry timers and run no afterSweep; the node's one sweeping engine runs in the primary,
+   * since on SQLite two sweeping engines would only take turns at the one write lock.
+   */
+  sweeps?: boolean
 }
 
 /**
@@ -105,6 +112,8 @@ export class LifecycleEngine {
   async start(): Promise<void> {
     this.#stopped = false
     this.#o.handoff?.open()
+    // An HTTP worker of `serve --workers N` is no node of its own: the primary's engine is.
+    if (this.#o.sweeps === false) return
     await this.#membership.start((error) => {
       this.#deps.log.error({ err: error }, 'lifecycle heartbeat failed')
     })

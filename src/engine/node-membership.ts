@@ -84,7 +84,9 @@ export class NodeMembership {
 
   /** Stops beating and removes this node's row, so the others take its share at their next refresh. */
   async leave(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer)
+    // Never started (an HTTP worker sharing its primary's workerId): the row is not this one's.
+    if (this.#timer === null) return
+    clearInterval(this.#timer)
     this.#timer = null
     await this.#beating?.catch(() => undefined)
     await this.#nodes.leave(this.#o.workerId)

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { statSync } from 'node:fs'
 import path from 'node:path'
 import { Command } from 'commander'
@@ -21,6 +22,9 @@ import { formatPolicyTestResults, runPolicyTests } from '../policy/cedar/policy-
 import { reloadPolicy } from '../app/reload-policy.js'
 import { initDataDir, isInitialized } from './init.js'
 import { startServer } from './server.js'
+import { startClusterNode } from './cluster-primary.js'
+import { runClusterWorker } from './cluster-worker.js'
+import { parseWorkersOption, workerCount } from './worker-count.js'
 import { PACKAGE_VERSION } from './version.js'
 
 /** EX_CONFIG from sysexits: the configuration is wrong; never start half-configured. */
@@ -62,8 +66,14 @@ function buildProgram(): Command {
   program
     .command('serve')
     .description('run the API server and the lifecycle engine (initialises the data directory on first run)')
-    .action(async (_o: unknown, cmd: Command) => {
+    .option('--workers <n>', 'HTTP worker processes: a number, or auto for one per core (default: config server.workers, 1)')
+    .action(async (o: { workers?: string }, cmd: Command) => {
       const { config: file } = cmd.optsWithGlobals<{ config?: string }>()
+      if (cluster.isWorker) {
+        const config = loadConfig({ file })
+        await runClusterWorker(config, createRootLogger({ level: config.log.level }))
+        return
+      }
       const warnLog = createRootLogger({ level: 'warn' })
       const probe = path.resolve(process.env.HOURGLASS_DATA_DIR ?? '.hourglass')
       if (!file && !isInitialized(probe)) {
@@ -71,8 +81,14 @@ function buildProgram(): Command {
         process.stdout.write(`initialised ${result.dataDir}\n`)
         printTokens(result.tokens)
       }
-      const config = loadConfig({ file })
+      const config = loadConfig({ file, ...(o.workers ? { overrides: { server: { workers: parseWorkersOption(o.workers) } } } : {}) })
       const log = createRootLogger({ level: config.log.level })
+      const workers = workerCount(config.server.workers)
+      if (workers > 1) {
+        const node = await startClusterNode(config, log, workers)
+        process.stdout.write(`hourglass listening on ${await node.listening} (${workers} workers)\n`)
+        return
+      }
       const server = await startServer(config, log)
       process.stdout.write(`hourglass listening on ${server.url}\n`)
       const shutdown = () => {

@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
 import type { Hono } from 'hono'
-import type { Logger } from '../app/deps.js'
+import type { Logger, WorkSignals } from '../app/deps.js'
 import { loadAuditSigningKey } from '../audit/audit-keys.js'
 import { AuditCheckpointer } from '../audit/checkpointer.js'
 import { evidenceSigner } from '../audit/evidence-signer.js'
@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js'
 import type { JwtConnectorInstance } from '../connectors/jwt/jwt-connector.js'
 import { isSshConnectorInstance } from '../connectors/ssh/index.js'
 import { AppError } from '../domain/errors.js'
+import type { AuditCheckpoint } from '../domain/audit-event.js'
 import { systemClock, type Clock, type IdSource } from '../domain/ports.js'
 import { LifecycleEngine } from '../engine/lifecycle-engine.js'
 import { InMemoryIssuanceHandoff } from '../engine/issuance-handoff.js'
@@ -30,7 +31,8 @@ import { CachingConnectorHost } from './connector-host.js'
 import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
 import { PACKAGE_ROOT } from '../config/load.js'
-import { createMetrics } from '../observability/metrics.js'
+import { createMetrics, type Metrics } from '../observability/metrics.js'
+import { announcePolicyReload } from './announce-policy-reload.js'
 import { withOutboxSignal } from '../app/notify.js'
 import type { NotificationDispatcher } from '../notifications/notification-dispatcher.js'
 import { createNotifications } from './notifications.js'
@@ -53,6 +55,8 @@ export interface Runtime {
   notifications: NotificationDispatcher
   /** Streams the audit log to SIEM sinks; nudged after each commit and by every sweep. */
   siem: SiemStreamer
+  /** This process's metrics; `serve --workers N` aggregates every process's into one scrape. */
+  metrics: Metrics
   close(): Promise<void>
 }
 
@@ -62,6 +66,22 @@ export interface RuntimeOverrides {
   random?: () => number
   store?: Store
   log?: Logger
+  /** Set in the HTTP workers of `serve --workers N` (src/main/cluster-worker.ts). */
+  clusterWorker?: ClusterWorkerHooks
+  /** Told when this process's policy bundle changed, so the node's other processes reload too. */
+  onPolicyReloaded?: () => void
+}
+
+/**
+ * What an HTTP worker of a multi-process node does differently: its engine only issues (the
+ * primary sweeps and revokes), expiries and early revocations go to the primary's engine, and a
+ * scrape reports the whole node.
+ */
+export interface ClusterWorkerHooks {
+  relay: Pick<WorkSignals, 'grantActivated' | 'revocationRequested'>
+  metricsText(): Promise<{ contentType: string; body: string }>
+  /** Signs the chain head in the primary, the one process that signs checkpoints (its cache of the last one stays true). */
+  checkpointNow(): Promise<AuditCheckpoint | null>
 }
 
 export function publicUrlOf(config: Config): string {
@@ -129,6 +149,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   // Signals are forwarded to the engine once it exists (it needs the deps it signals into).
   let engine: LifecycleEngine | null = null
   const issuanceHandoff = new InMemoryIssuanceHandoff()
+  const clusterWorker = overrides.clusterWorker
+  const relay = clusterWorker?.relay
   const deps: HttpDeps = {
     // Commits that queued notifications nudge the dispatcher, so they go out at once.
     store:
@@ -140,9 +162,12 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     notifications: notifications.routing,
     faults: faultPointsFromEnv(),
     handoff: issuanceHandoff,
-    policy: countPolicyErrors(policy, () => {
-      metrics.policyEvaluationErrors.inc()
-    }),
+    policy: announcePolicyReload(
+      countPolicyErrors(policy, () => {
+        metrics.policyEvaluationErrors.inc()
+      }),
+      overrides.onPolicyReloaded,
+    ),
     clock,
     ids,
     random: overrides.random ?? Math.random,
@@ -151,8 +176,14 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     log,
     signals: {
       grantScheduled: (id) => engine?.signals.grantScheduled(id),
-      grantActivated: (g) => engine?.signals.grantActivated(g),
-      revocationRequested: (id) => engine?.signals.revocationRequested(id),
+      grantActivated: (g) => {
+        if (relay) relay.grantActivated(g)
+        else engine?.signals.grantActivated(g)
+      },
+      revocationRequested: (id) => {
+        if (relay) relay.revocationRequested(id)
+        else engine?.signals.revocationRequested(id)
+      },
       grantIrrevocable: (g) => engine?.signals.grantIrrevocable(g),
       grantRevoked: (g) => {
         if (g.revocationLagMs !== null) metrics.revocationLag.observe(g.revocationLagMs / 1000)
@@ -187,10 +218,12 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     webSignIn: config.oidc?.webClientId
       ? { issuer: config.oidc.issuer, clientId: config.oidc.webClientId, scopes: config.oidc.webScopes, audience: config.oidc.audience }
       : undefined,
-    metricsText: async () => {
-      await siem.status()
-      return scrapeMetrics(metrics, { store, checkpointer, clock })
-    },
+    metricsText: clusterWorker
+      ? () => clusterWorker.metricsText()
+      : async () => {
+        await siem.status()
+        return scrapeMetrics(metrics, { store, checkpointer, clock })
+      },
     metricsToken: config.metrics.token,
     observeRequest: ({ method, route, status, seconds }) => {
       metrics.httpRequests.inc({ method, route, status: String(status) })
@@ -212,7 +245,9 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       log.error({ reason }, 'audit checkpoint withheld: the chain since the last checkpoint does not verify')
     },
   })
-  deps.evidence = evidenceSigner(auditKey, checkpointer)
+  deps.evidence = clusterWorker
+    ? { ...evidenceSigner(auditKey, checkpointer), checkpointNow: () => clusterWorker.checkpointNow() }
+    : evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
   engine = new LifecycleEngine(deps, {
@@ -233,6 +268,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       }
     },
     handoff: issuanceHandoff,
+    sweeps: overrides.clusterWorker === undefined,
   })
   await syncCatalog(deps, JSON.parse(readFileSync(config.catalogFile, 'utf8')), { PUBLIC_URL: publicUrlOf(config), DATA_DIR: config.dataDir })
   const app = buildApp(deps) as unknown as Hono
@@ -248,11 +284,13 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     connectors,
     notifications: notifications.dispatcher,
     siem,
+    metrics,
     async close() {
       await running.stop()
       await siem.stop()
       await notifications.dispatcher.stop()
-      await checkpointer.maybeCheckpoint(true).catch(() => undefined)
+      // A node's final checkpoint is its primary's (the process whose engine signs them).
+      if (!overrides.clusterWorker) await checkpointer.maybeCheckpoint(true).catch(() => undefined)
       await connectors.close()
       await policy.close()
       if (!overrides.store) await store.close()

@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server'
 import type { Logger } from '../app/deps.js'
 import type { Config } from '../config/schema.js'
-import { createRuntime, publicUrlOf, type Runtime } from './runtime.js'
+import { createRuntime, publicUrlOf, type Runtime, type RuntimeOverrides } from './runtime.js'
 
 export interface RunningServer {
   runtime: Runtime
@@ -10,8 +10,8 @@ export interface RunningServer {
 }
 
 /** Starts the API and the lifecycle engine; overdue grants are revoked before it reports ready. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const runtime = await createRuntime(config, log)
+export async function startServer(config: Config, log: Logger, overrides: RuntimeOverrides = {}): Promise<RunningServer> {
+  const runtime = await createRuntime(config, log, overrides)
   await runtime.engine.start()
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: runtime.app.fetch, hostname: config.listen.host, port: config.listen.port }, () => {

@@ -28,6 +28,8 @@ export interface InstanceOptions {
    * then ignored; a PostgreSQL template is cloned into a database of the instance's own.
    */
   template?: Instance
+  /** Merged into the config file last (e.g. `policyDir`). */
+  config?: Record<string, unknown>
 }
 
 export interface Exit {
@@ -69,7 +71,8 @@ export interface Instance {
   checkpointFile: string
   sqlitePath: string
   tokens: Record<string, string>
-  start(options?: { fault?: string }): Promise<ServerProcess>
+  /** `args` go after `serve` (e.g. `--workers 2`). */
+  start(options?: { fault?: string; args?: string[] }): Promise<ServerProcess>
   dispose(): Promise<void>
 }
 
@@ -101,6 +104,7 @@ export async function prepareInstance(options: InstanceOptions = {}): Promise<In
     lifecycle: { reconcileIntervalMs: 0, ...options.lifecycle },
   }
   if (databaseUrl) config.databaseUrl = databaseUrl
+  Object.assign(config, options.config)
   if (options.catalog !== undefined) {
     config.catalogFile = path.join(dataDir, 'catalog.json')
     await writeFile(config.catalogFile as string, JSON.stringify(options.catalog), { mode: 0o600 })
@@ -126,7 +130,7 @@ export async function prepareInstance(options: InstanceOptions = {}): Promise<In
     sqlitePath: path.join(dataDir, 'hourglass.db'),
     tokens,
     async start(startOptions = {}) {
-      const server = await startServer(configFile, tokens, startOptions.fault)
+      const server = await startServer(configFile, tokens, startOptions.fault, startOptions.args)
       live.add(server)
       void server.exited.then(() => live.delete(server))
       return server
@@ -169,10 +173,10 @@ async function cloneDatabase(templateUrl: string): Promise<{ url: string; drop()
   return { url: url.toString(), drop: () => onServer(`drop database if exists "${name}" with (force)`) }
 }
 
-async function startServer(configFile: string, tokens: Record<string, string>, fault?: string): Promise<ServerProcess> {
+async function startServer(configFile: string, tokens: Record<string, string>, fault?: string, args: string[] = []): Promise<ServerProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const child = spawn('node', [BIN, '--config', configFile, 'serve'], {
+  const child = spawn('node', [BIN, '--config', configFile, 'serve', ...args], {
     env: childEnv({ HOURGLASS_PORT: String(port), ...(fault ? { HOURGLASS_TEST_FAULT: fault } : {}) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import pg from 'pg'
+import type { BenchOptions } from './benchmark.js'
+import { freePort } from './free-port.js'
+import { LoadDriver } from './load-driver.js'
+import { REPO_ROOT } from './paths.js'
+import { CONCURRENCY, REQUEST_BODY, REQUESTERS } from './served-world.js'
+import { spawnUntilReady, type SpawnedServer } from './spawned-server.js'
+import { median, summarize } from './stats.js'
+
+const BIN = path.join(REPO_ROOT, 'bin', 'hourglass.js')
+
+export interface SpawnedLoadFigures {
+  workers: number
+  throughput: number
+  closedP50: number
+  closedP99: number
+  openRate: number
+  openP99: number
+  failed: number
+  firstFailure: string | null
+}
+
+/** How often the audit log is read for new activations. */
+const POLL_MS = { sqlite: 2, postgres: 5 }
+
+/**
+ * Request → active grant against `hourglass serve --workers N` spawned as real processes (the
+ * built `dist/`) on a fresh data directory (and a fresh PostgreSQL database), driven by the same
+ * load worker and rounds as the in-process rows. A spawned server's signals cannot be tapped, so
+ * this process reads the audit log every few milliseconds for `grant.activated` events (in
+ * sequence order, past the last one read) and tells the load worker of each one with the time
+ * the event records, stamped inside the activation's transaction. Closed-loop clients thus still
+ * wait for activation before their next request, as in-process; the clock is the same machine's.
+ */
+export async function measureSpawned(
+  workers: number,
+  pgServerUrl: string | undefined,
+  options: BenchOptions,
+): Promise<SpawnedLoadFigures> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hourglass-bench-serve-'))
+  const db = pgServerUrl === undefined ? null : await scratchDatabase(pgServerUrl)
+  let server: SpawnedServer | null = null
+  let driver: LoadDriver | null = null
+  let poller: ActivationPoller | null = null
+  try {
+    const port = await freePort()
+    const env: NodeJS.ProcessEnv = {}
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('HOURGLASS_')) env[key] = value
+    Object.assign(env, {
+      HOURGLASS_DATA_DIR: dataDir,
+      HOURGLASS_PORT: String(port),
+      HOURGLASS_HOST: '127.0.0.1',
+      HOURGLASS_LOG_LEVEL: 'info',
+      ...(db === null ? {} : { HOURGLASS_DATABASE_URL: db.url }),
+    })
+    server = await spawnUntilReady([BIN, 'serve', '--workers', String(workers)], env, port, '/readyz')
+    const tokens = tokensFrom(server.stdout())
+    const load = new LoadDriver({ url: server.url, tokens: REQUESTERS.map((id) => tokens[id] ?? ''), body: REQUEST_BODY })
+    driver = load
+    poller = new ActivationPoller(
+      db === null ? sqliteActivations(path.join(dataDir, 'hourglass.db')) : pgActivations(db.url),
+      db === null ? POLL_MS.sqlite : POLL_MS.postgres,
+      (grantId, at) => {
+        load.activated(grantId, at)
+      },
+    )
+    await load.closed(CONCURRENCY, 3_000)
+
+    let failed = 0
+    let firstFailure: string | null = null
+    const closed = []
+    for (let r = 0; r < options.rounds; r++) {
+      const res = await load.closed(CONCURRENCY, options.seconds * 1000)
+      const s = summarize(res.latencies)
+      closed.push({ throughput: (res.completed * 1000) / res.durationMs, p50: s.p50, p99: s.p99 })
+      failed += res.failed
+      firstFailure ??= res.firstFailure
+    }
+    const throughput = median(closed.map((c) => c.throughput))
+    const openRate = Math.max(1, Math.round(throughput / 2))
+    const open = []
+    for (let r = 0; r < options.rounds; r++) {
+      const res = await load.open(openRate, options.seconds * 1000)
+      open.push(summarize(res.latencies))
+      failed += res.failed
+      firstFailure ??= res.firstFailure
+    }
+    return {
+      workers,
+      throughput,
+      closedP50: median(closed.map((c) => c.p50)),
+      closedP99: median(closed.map((c) => c.p99)),
+      openRate,
+      openP99: median(open.map((o) => o.p99)),
+      failed,
+      firstFailure,
+    }
+  } finally {
+    await poller?.stop()
+    await driver?.stop()
+    await server?.stop()
+    await db?.drop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+interface ActivationSource {
+  /** `grant.activated` events after `afterSeq`, in sequence order. */
+  after(afterSeq: number): Promise<Array<{ seq: number; grantId: string; at: number }>>
+  close(): Promise<void>
+}
+
+class ActivationPoller {
+  readonly #source: ActivationSource
+  #lastSeq = 0
+  #stopped = false
+  readonly #loop: Promise<void>
+
+  constructor(source: ActivationSource, everyMs: number, onActive: (grantId: string, at: number) => void) {
+    this.#source = source
+    this.#loop = (async () => {
+      while (!this.#stopped) {
+        try {
+          for (const e of await source.after(this.#lastSeq)) {
+            this.#lastSeq = e.seq
+            onActive(e.grantId, e.at)
+          }
+        } catch {
+          // The database is not there yet (first start) or going away: read again next time.
+        }
+        await new Promise((r) => setTimeout(r, everyMs))
+      }
+    })()
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#loop
+    await this.#source.close()
+  }
+}
+
+const ACTIVATIONS_SQL =
+  "select seq, grant_id, at from audit_events where seq > $1 and type = 'grant.activated' order by seq limit 5000"
+
+function sqliteActivations(file: string): ActivationSource {
+  let db: SqliteDatabase.Database | null = null
+  let select: SqliteDatabase.Statement | null = null
+  return {
+    after(afterSeq) {
+      db ??= new SqliteDatabase(file, { readonly: true, fileMustExist: true })
+      select ??= db.prepare(ACTIVATIONS_SQL.replace('$1', '?'))
+      const rows = select.all(afterSeq) as Array<{ seq: number; grant_id: string; at: number }>
+      return Promise.resolve(rows.map((r) => ({ seq: r.seq, grantId: r.grant_id, at: r.at })))
+    },
+    close() {
+      db?.close()
+      return Promise.resolve()
+    },
+  }
+}
+
+function pgActivations(url: string): ActivationSource {
+  let client: pg.Client | null = null
+  return {
+    async after(afterSeq) {
+      if (client === null) {
+        const c = new pg.Client({ connectionString: url })
+        await c.connect()
+        client = c
+      }
+      const res = await client.query<{ seq: string; grant_id: string; at: string }>(ACTIVATIONS_SQL, [afterSeq])
+      return res.rows.map((r) => ({ seq: Number(r.seq), grantId: r.grant_id, at: Number(r.at) }))
+    },
+    async close() {
+      await client?.end()
+    },
+  }
+}
+
+/** A database of its own on the benchmark's PostgreSQL server, for one spawned node. */
+async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hg_bench_serve_${randomBytes(5).toString('hex')}`
+  const onServer = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl })
+    await client.connect()
+    try {
+      await client.query(statement)
+    } finally {
+      await client.end()
+    }
+  }
+  await onServer(`create database "${name}"`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => onServer(`drop database if exists "${name}" with (force)`) }
+}
+
+/** `serve` prints one token per sample identity on its first start. */
+function tokensFrom(stdout: string): Record<string, string> {
+  const tokens: Record<string, string> = {}
+  for (const match of stdout.matchAll(/^ {2}([a-z0-9._@-]+) +(\S+)$/gm)) {
+    const [, id, token] = match
+    if (id !== undefined && token !== undefined) tokens[id] = token
+  }
+  return tokens
+}

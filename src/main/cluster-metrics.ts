@@ -1,0 +1,39 @@
+import { AggregatorRegistry } from 'prom-client'
+import type { Metrics } from '../observability/metrics.js'
+import type { MetricsJson } from './cluster-protocol.js'
+
+/**
+ * The gauges read from the database (and the SIEM cursors) at scrape time describe the node, not
+ * a process: every process would report the same value and a sum would multiply it. They come
+ * from the primary alone, whose checkpointer is the node's (its engine signs the checkpoints).
+ */
+export function nodeWideMetricNames(metrics: Metrics): Set<string> {
+  const gauges = [
+    metrics.grantsByState,
+    metrics.grantsActive,
+    metrics.revocationsOverdue,
+    metrics.grantsIrrevocable,
+    metrics.auditCheckpointAge,
+    metrics.auditHeadSeq,
+    metrics.findingsOpen,
+    metrics.breakGlassReviewsOverdue,
+    metrics.siemSinkLag,
+  ]
+  // prom-client keeps the name on the instance without declaring it in its types.
+  return new Set(gauges.map((g) => (g as unknown as { name: string }).name))
+}
+
+/** A worker's own metrics, without the node-wide gauges it never refreshes. */
+export function processOnly(json: MetricsJson, nodeWide: ReadonlySet<string>): MetricsJson {
+  return json.filter((m) => !nodeWide.has(m.name))
+}
+
+/**
+ * One exposition for the node: counters and histograms summed over its processes (each metric's
+ * own `aggregator` decides, e.g. the process start time is the oldest), the node-wide gauges as
+ * the primary read them.
+ */
+export async function aggregateNode(all: MetricsJson[]): Promise<{ contentType: string; body: string }> {
+  const registry = AggregatorRegistry.aggregate(all)
+  return { contentType: registry.contentType, body: await registry.metrics() }
+}
