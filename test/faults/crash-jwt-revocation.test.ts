@@ -68,7 +68,11 @@ async function crashAndRecover(engine: 'sqlite' | 'postgres', point: FaultPoint)
     const first = await instance.start({ fault: point })
     const asked = await first.post('alice', '/v1/requests', { entitlementId: ENTITLEMENT, justification: `crash at ${point}`, duration: DURATION })
     expect(asked.status, first.output()).toBe(201)
-    const exit = await Promise.race([first.exited, new Promise<null>((r) => setTimeout(() => r(null), 60_000))])
+    const exit = await Promise.race([first.exited, new Promise<null>((r) => {
+      setTimeout(() => {
+        r(null)
+      }, 60_000)
+    })])
     expect(exit, `server did not die at ${point}:\n${first.output()}`).toEqual({ code: null, signal: 'SIGKILL' })
 
     const rows = await grantRows({ databaseUrl: instance.databaseUrl, sqlitePath: instance.sqlitePath })
