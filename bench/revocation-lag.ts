@@ -256,6 +256,7 @@ export const revocationLag: Benchmark = {
         `One grant alone: ${costs.transactionsPerRevocation.toFixed(2)} store transactions carrying ` +
         `${costs.auditEventsPerRevocation.toFixed(2)} audit appends.`,
       `Where the time goes (same process, no engine): in a full batch ${costs.batchedRevocationMs.toFixed(3)} ms per grant ` +
+        `(CPU ${costs.batchedRevocationCpuMs.toFixed(3)} ms; median of 5 batches) ` +
         `(≈ ${Math.round(1000 / costs.batchedRevocationMs)}/s at best on one SQLite connection); one at a time, a whole ` +
         `executeRevocation ${costs.revocationMs.toFixed(2)} ms, of which a transaction with one audit append ` +
         `${costs.auditTransactionMs.toFixed(2)} ms (×${costs.transactionsPerRevocation.toFixed(0)}) and connector revoke + verify ${costs.connectorMs.toFixed(2)} ms; ` +
