@@ -15,13 +15,14 @@ const ONE_BY_ONE_IN_FLIGHT = 8
 type TargetOutcome = { ok: true; verification: VerificationResult } | { ok: false; error: unknown }
 
 /**
- * Claims the due grants among `grantIds`, revokes them on their targets, verifies access is gone,
- * and records the outcomes: the same steps and audit events as one grant at a time, but one
- * claim transaction, one batch call per target where the connector takes batches, and one
- * commit for all that succeeded. At 10,000 grants due in a second, that is tens of transactions
- * instead of 20,000. Several processes may pass the same ids: compare-and-swap lets exactly one
- * claim each grant. Returns, per id, the grant as it ended here, or null when there was nothing
- * (more) to do.
+ * Revokes the due grants among `grantIds`, verifies access is gone, and records the outcomes.
+ * Where the revocation is a write in our own database (the jwt list, a grant never issued) that
+ * is one transaction per batch (revoke-in-store.ts); for targets called remotely it is one claim
+ * transaction, one batch call per target where the connector takes batches, and one commit for
+ * all that succeeded, with the steps and audit events of one grant at a time. At 10,000 grants
+ * due in a second, that is tens of transactions instead of 20,000. Several processes may pass
+ * the same ids: compare-and-swap lets exactly one win each grant. Returns, per id, the grant as
+ * it ended here, or null when there was nothing (more) to do.
  */
 export async function executeRevocations(
   deps: AppDeps,
