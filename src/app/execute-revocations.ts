@@ -3,7 +3,7 @@ import { backoffMs, type Grant, type VerificationResult } from '../domain/grant.
 import type { AppDeps } from './deps.js'
 import { yieldToEventLoop } from './event-loop.js'
 import { casGrant, casGrants, errorText, intentHandle } from './grant-transitions.js'
-import { revokeInStoreOrClaim } from './revoke-in-store.js'
+import { InStoreRevocationFailed, revokeInStoreOrClaim } from './revoke-in-store.js'
 import { recordAudit, recordAuditMany } from './load.js'
 
 /** Grants per batch at most: bounds one transaction's length and one connector call's size. */
@@ -38,7 +38,11 @@ export async function executeRevocations(
 }
 
 async function revokeBatch(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[]> {
-  const settled = await revokeInStoreOrClaim(deps, grantIds)
+  const settled = await revokeInStoreOrClaim(deps, grantIds).catch((error: unknown) => {
+    if (!(error instanceof InStoreRevocationFailed)) throw error
+    deps.log.warn({ grants: grantIds.length, error: errorText(error.cause) }, 'in-store revocation failed; claiming the batch instead')
+    return revokeInStoreOrClaim(deps, grantIds, { inStore: false })
+  })
   const ended = announceRevoked(deps, settled.revoked)
   for (const { grant, error } of settled.failed) {
     const next = await recordRevokeFailure(deps, grant, error)

@@ -35,6 +35,7 @@ interface InStoreGroup {
 export async function revokeInStoreOrClaim(
   deps: AppDeps,
   grantIds: readonly string[],
+  mode: { inStore: boolean } = { inStore: true },
 ): Promise<SettledBatch> {
   const { store, clock, settings } = deps
   const now = clock.now()
@@ -43,7 +44,7 @@ export async function revokeInStoreOrClaim(
     const due = (await tx.grants.getMany(grantIds)).filter((g) => isRevocableNow(g, now))
     // Two nodes given overlapping batches take the grants' row locks in the same order.
     due.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    const { inStore, notIssued, remote } = await splitByConnector(deps, tx, due)
+    const { inStore, notIssued, remote } = await splitByConnector(deps, tx, due, mode.inStore)
     const local = inStore.length > 0 || notIssued.length > 0
     const outcomes = new Map<string, { ok: true; verification: VerificationResult } | { ok: false; error: unknown }>()
     for (const g of notIssued) outcomes.set(g.id, { ok: true, verification: 'not_issued' })
@@ -52,6 +53,11 @@ export async function revokeInStoreOrClaim(
     if (local) deps.faults?.reach('revoke.before_target')
     for (const group of inStore) {
       const results = await revokeGroupInStore(deps, tx, group)
+      // A store that failed under the records may have failed the transaction with it (PostgreSQL
+      // refuses every statement after an error): roll it all back and let the caller take the
+      // claim way, which records the failure and its backoff outside this transaction.
+      const broken = results.find((r) => !r.ok && !(r.error instanceof ConnectorError && r.error.reason === 'rejected'))
+      if (broken && !broken.ok) throw new InStoreRevocationFailed(broken.error)
       for (const [i, g] of group.grants.entries()) {
         const r = results[i]
         if (r?.ok === true && r.liveness === 'gone') outcomes.set(g.id, { ok: true, verification: 'gone' })
@@ -149,6 +155,7 @@ async function splitByConnector(
   deps: AppDeps,
   tx: Repositories,
   due: readonly Grant[],
+  useInStore: boolean,
 ): Promise<{ inStore: InStoreGroup[]; notIssued: Grant[]; remote: Set<string> }> {
   const notIssued: Grant[] = []
   const byTarget = new Map<string, Grant[]>()
@@ -164,7 +171,7 @@ async function splitByConnector(
   const inStore: InStoreGroup[] = []
   const remote = new Set<string>()
   for (const [targetId, grants] of byTarget) {
-    const instance = await inStoreInstance(deps, tx, targetId)
+    const instance = useInStore ? await inStoreInstance(deps, tx, targetId) : null
     if (instance) inStore.push({ ...instance, grants })
     // A target that cannot be resolved goes the claim way too: the call step reports why it failed.
     else for (const g of grants) remote.add(g.id)
@@ -200,6 +207,14 @@ async function revokeGroupInStore(
     return results
   } catch (error) {
     return grants.map(() => ({ ok: false, error }))
+  }
+}
+
+/** The in-store revocation of a batch could not be written; nothing of the batch was committed. */
+export class InStoreRevocationFailed extends Error {
+  constructor(cause: unknown) {
+    super('the revocation records could not be written in the batch transaction', { cause })
+    this.name = 'InStoreRevocationFailed'
   }
 }
 

@@ -6,7 +6,9 @@
  * SIGKILL; the transaction's rollback is the real database's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ConnectorHost } from '../../../src/app/deps.js'
 import { executeRevocations } from '../../../src/app/execute-revocations.js'
+import type { ConnectorStateStore } from '../../../src/connectors/connector.js'
 import { jtiForGrant } from '../../../src/connectors/jwt/jwt-connector.js'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
 import { FAULT_POINTS, type FaultPoint } from '../../../src/domain/fault-points.js'
@@ -47,6 +49,32 @@ describe.each([
 
   it.skipIf(skip)('covers every revocation fault point', () => {
     expect(REVOKE_POINTS.sort()).toEqual(Object.keys(COMMITTED).sort())
+  })
+
+  it.skipIf(skip)('falls back to claim → call → commit when the records cannot be written in the transaction', async () => {
+    const { deps } = world.runtime
+    const { store } = deps
+    const now = world.clock.now()
+    const ids = await seedActiveGrants(store, deps.ids, 3, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_000))
+    const broken: ConnectorStateStore = {
+      get: () => Promise.reject(new Error('disk gone')),
+      put: () => Promise.reject(new Error('disk gone')),
+      putIfAbsent: () => Promise.reject(new Error('disk gone')),
+      putManyIfAbsent: () => Promise.reject(new Error('disk gone')),
+    }
+    const connectors: ConnectorHost = {
+      definition: (kind) => deps.connectors.definition(kind),
+      instanceFor: (target) => deps.connectors.instanceFor(target),
+      stateIn: () => broken,
+    }
+    const ended = await executeRevocations({ ...deps, connectors }, ids)
+    expect(ended.map((g) => g?.state)).toEqual(ids.map(() => 'revoked'))
+    const events = (await store.audit.list({ limit: 100_000 })).filter((e) => e.grantId !== null && ids.includes(e.grantId))
+    // The claim way, with the connector's own state: a claim and a revocation per grant.
+    for (const id of ids) {
+      expect(events.filter((e) => e.grantId === id).map((e) => e.type)).toEqual(['grant.revoking', 'grant.revoked'])
+    }
+    expect((await store.connectorState.getMany('orders-api', ids.map((id) => `revoked:${jtiForGrant(id)}`))).size).toBe(3)
   })
 
   it.skipIf(skip).each(REVOKE_POINTS)('at %s leaves each grant active without a record or revoked with it', async (point: FaultPoint) => {
