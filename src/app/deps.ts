@@ -6,14 +6,19 @@ import type { NotificationRouting } from '../domain/notifications.js'
 import type { FaultPoints } from '../domain/fault-points.js'
 import type { Clock, IdSource } from '../domain/ports.js'
 import type { Secret } from '../config/secret.js'
-import type { ConnectorDefinition, ConnectorInstance } from '../connectors/connector.js'
+import type { ConnectorDefinition, ConnectorInstance, ConnectorStateStore } from '../connectors/connector.js'
 import type { PolicyEngine } from '../policy/policy-engine.js'
-import type { Store } from '../storage/store.js'
+import type { Repositories, Store } from '../storage/store.js'
 
 /** Resolves configured targets to live connector instances (cached, secret-redacted). */
 export interface ConnectorHost {
   definition(kind: string): ConnectorDefinition
   instanceFor(target: Target): Promise<ConnectorInstance>
+  /**
+   * The target's connector state (sealed at rest, as the instance's own) inside the caller's
+   * transaction, for `revokeManyInStore`.
+   */
+  stateIn(tx: Repositories, target: Target): ConnectorStateStore
 }
 
 /** Encrypts values the database must never hold in clear (issued credentials, connector keys). */

@@ -3,6 +3,7 @@ import { backoffMs, type Grant, type VerificationResult } from '../domain/grant.
 import type { AppDeps } from './deps.js'
 import { yieldToEventLoop } from './event-loop.js'
 import { casGrant, casGrants, errorText, intentHandle } from './grant-transitions.js'
+import { InStoreRevocationFailed, revokeInStoreOrClaim } from './revoke-in-store.js'
 import { recordAudit, recordAuditMany } from './load.js'
 
 /** Grants per batch at most: bounds one transaction's length and one connector call's size. */
@@ -14,13 +15,14 @@ const ONE_BY_ONE_IN_FLIGHT = 8
 type TargetOutcome = { ok: true; verification: VerificationResult } | { ok: false; error: unknown }
 
 /**
- * Claims the due grants among `grantIds`, revokes them on their targets, verifies access is gone,
- * and records the outcomes: the same steps and audit events as one grant at a time, but one
- * claim transaction, one batch call per target where the connector takes batches, and one
- * commit for all that succeeded. At 10,000 grants due in a second, that is tens of transactions
- * instead of 20,000. Several processes may pass the same ids: compare-and-swap lets exactly one
- * claim each grant. Returns, per id, the grant as it ended here, or null when there was nothing
- * (more) to do.
+ * Revokes the due grants among `grantIds`, verifies access is gone, and records the outcomes.
+ * Where the revocation is a write in our own database (the jwt list, a grant never issued) that
+ * is one transaction per batch (revoke-in-store.ts); for targets called remotely it is one claim
+ * transaction, one batch call per target where the connector takes batches, and one commit for
+ * all that succeeded, with the steps and audit events of one grant at a time. At 10,000 grants
+ * due in a second, that is tens of transactions instead of 20,000. Several processes may pass
+ * the same ids: compare-and-swap lets exactly one win each grant. Returns, per id, the grant as
+ * it ended here, or null when there was nothing (more) to do.
  */
 export async function executeRevocations(
   deps: AppDeps,
@@ -36,8 +38,18 @@ export async function executeRevocations(
 }
 
 async function revokeBatch(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[]> {
-  const claimed = await claim(deps, grantIds)
-  if (claimed.length === 0) return []
+  const settled = await revokeInStoreOrClaim(deps, grantIds).catch((error: unknown) => {
+    if (!(error instanceof InStoreRevocationFailed)) throw error
+    deps.log.warn({ grants: grantIds.length, error: errorText(error.cause) }, 'in-store revocation failed; claiming the batch instead')
+    return revokeInStoreOrClaim(deps, grantIds, { inStore: false })
+  })
+  const ended = announceRevoked(deps, settled.revoked)
+  for (const { grant, error } of settled.failed) {
+    const next = await recordRevokeFailure(deps, grant, error)
+    if (next) ended.push(next)
+  }
+  const claimed = settled.claimed
+  if (claimed.length === 0) return ended
   // On SQLite every await here resolves at once: without these turns a batch would hold the
   // event loop (timers, HTTP, /readyz) from its claim to its commit.
   await yieldToEventLoop()
@@ -45,56 +57,14 @@ async function revokeBatch(deps: AppDeps, grantIds: readonly string[]): Promise<
   const outcomes = await revokeOnTargets(deps, claimed)
   deps.faults?.reach('revoke.after_target')
   await yieldToEventLoop()
-  const revoked = await commitRevoked(deps, claimed, outcomes)
-  const failed: Grant[] = []
+  ended.push(...(await commitRevoked(deps, claimed, outcomes)))
   for (const grant of claimed) {
     const outcome = outcomes.get(grant.id)
     if (outcome?.ok !== false) continue
     const next = await recordRevokeFailure(deps, grant, outcome.error)
-    if (next) failed.push(next)
+    if (next) ended.push(next)
   }
-  return [...revoked, ...failed]
-}
-
-/** One transaction: every grant still due moves to `revoking` under this worker's lease. */
-async function claim(deps: AppDeps, grantIds: readonly string[]): Promise<Grant[]> {
-  const { store, clock, settings } = deps
-  const now = clock.now()
-  return store.transaction(async (tx) => {
-    const due = (await tx.grants.getMany(grantIds)).filter((g) => isRevocableNow(g, now))
-    const leaseUntil = new Date(now.getTime() + settings.leaseMs)
-    const stored = await casGrants(
-      tx,
-      due.map((g) => ({
-        current: g,
-        changes: {
-          state: 'revoking' as const,
-          revokeReason: g.revokeReason ?? 'expired',
-          revokeDueAt: g.revokeDueAt ?? g.expiresAt,
-          revokeAttempts: g.revokeAttempts + 1,
-          leaseOwner: settings.workerId,
-          leaseUntil,
-        },
-      })),
-    )
-    const won: Grant[] = []
-    const events = []
-    for (const [i, next] of stored.entries()) {
-      const from = due[i]
-      if (!next || !from) continue
-      won.push(next)
-      events.push({
-        type: 'grant.revoking' as const,
-        actor: `system:${settings.workerId}`,
-        requestId: next.requestId,
-        grantId: next.id,
-        // In key order, as canonicalJson's fast path wants it (the hash is the same either way).
-        data: { attempt: next.revokeAttempts, fromState: from.state, reason: next.revokeReason },
-      })
-    }
-    await recordAuditMany(tx, deps, events)
-    return won
-  })
+  return ended
 }
 
 /** One transaction: every grant whose access is verified gone becomes `revoked`. */
@@ -157,6 +127,11 @@ async function commitRevoked(
     return won
   })
   if (done.length > 0) deps.faults?.reach('revoke.after_commit')
+  return announceRevoked(deps, done)
+}
+
+/** After commit: the signals and log lines of revoked grants. */
+function announceRevoked(deps: AppDeps, done: ReadonlyArray<{ grant: Grant; lag: number }>): Grant[] {
   // One line per grant at debug, one per batch at info: the audit log holds every revocation, and
   // a revocation window must not turn into thousands of log lines a second.
   let maxLag = 0
@@ -271,24 +246,6 @@ function stillLive(): ConnectorError {
   return new ConnectorError('conflict', 'access is still live on the target after revoke', {
     retryable: true,
   })
-}
-
-function isRevocableNow(g: Grant, now: Date): boolean {
-  const t = now.getTime()
-  switch (g.state) {
-    case 'active':
-      return g.expiresAt.getTime() <= t
-    case 'revoking':
-      return g.leaseUntil === null || g.leaseUntil.getTime() <= t
-    case 'revoke_failed':
-    case 'irrevocable':
-      return g.nextAttemptAt === null || g.nextAttemptAt.getTime() <= t
-    case 'scheduled':
-    case 'issuing':
-    case 'issue_failed':
-    case 'revoked':
-      return false
-  }
 }
 
 async function recordRevokeFailure(deps: AppDeps, claimed: Grant, error: unknown): Promise<Grant | null> {

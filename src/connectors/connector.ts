@@ -93,6 +93,18 @@ export interface ConnectorInstance {
     handles: ReadonlyArray<Record<string, unknown>>,
     options: OperationOptions,
   ): Promise<RevokeOutcome[]>
+  /**
+   * revokeMany for targets whose revoke is nothing but a write to this connector's own state (the
+   * jwt revocation list): the records go into `state`, which the host binds to the transaction
+   * that also marks the grants revoked, so a record and its grant commit together or not at all
+   * and a grant needs no `revoking` claim in between. Only for connectors that touch no remote
+   * system here: the caller's transaction stays open across the call.
+   */
+  revokeManyInStore?(
+    handles: ReadonlyArray<Record<string, unknown>>,
+    state: ConnectorStateStore,
+    options: OperationOptions,
+  ): Promise<RevokeOutcome[]>
   /** Everything relevant on the target now, for reconciliation (shadow, lingering, drift). */
   list?(scope: ReconcileScope, options: OperationOptions): Promise<TargetAccess[]>
   /**

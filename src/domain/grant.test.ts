@@ -12,6 +12,11 @@ describe('grant lifecycle', () => {
       expect(canTransitionGrant(from, 'active')).toBe(from === 'issuing')
     }
   })
+  it('reaches revoked from every state that may be revoked, never from issuing or issue_failed', () => {
+    for (const from of GRANT_STATES) {
+      expect(canTransitionGrant(from, 'revoked')).toBe(!['issuing', 'issue_failed', 'revoked'].includes(from))
+    }
+  })
   it('makes irrevocable only from a revocation attempt (the last one failed)', () => {
     for (const from of GRANT_STATES) {
       expect(canTransitionGrant(from, 'irrevocable')).toBe(from === 'revoking')

@@ -68,11 +68,13 @@ const ALLOWED: Record<GrantState, readonly GrantState[]> = {
   scheduled: ['issuing', 'revoking', 'revoked'],
   issuing: ['active', 'issue_failed', 'revoking', 'issuing'],
   issue_failed: ['issuing', 'revoking'],
-  active: ['revoking'],
+  // Straight to `revoked` (no `revoking` claim) only where the revocation is a write in the same
+  // transaction (the jwt revocation list, or a grant never issued): see execute-revocations.ts.
+  active: ['revoking', 'revoked'],
   revoking: ['revoked', 'revoke_failed', 'irrevocable', 'revoking'],
-  revoke_failed: ['revoking'],
+  revoke_failed: ['revoking', 'revoked'],
   revoked: [],
-  irrevocable: ['revoking'],
+  irrevocable: ['revoking', 'revoked'],
 }
 
 export function canTransitionGrant(from: GrantState, to: GrantState): boolean {

@@ -4,7 +4,7 @@ import { connectorDefinition, createConnector } from '../connectors/registry.js'
 import { openTargetSecrets } from '../app/target-secrets.js'
 import type { Target } from '../domain/catalog.js'
 import type { Clock, IdSource } from '../domain/ports.js'
-import type { ConnectorStateRepository } from '../storage/store.js'
+import type { ConnectorStateRepository, Repositories } from '../storage/store.js'
 import { instrumentConnector, type ConnectorOperationObserver } from './instrument-connector.js'
 
 export interface ConnectorHostDeps {
@@ -47,6 +47,10 @@ export class CachingConnectorHost implements ConnectorHost {
     const instance = observe ? instrumentConnector(created, target.kind, observe) : created
     this.#cache.set(target.id, { stamp, instance })
     return Promise.resolve(instance)
+  }
+
+  stateIn(tx: Repositories, target: Target): ConnectorStateStore {
+    return sealedState(tx.connectorState, this.#deps.sealer, target.id)
   }
 
   async close(): Promise<void> {

@@ -39,7 +39,7 @@ export function instrumentConnector<T extends ConnectorInstance>(
       const method = value as (...args: unknown[]) => unknown
       const cached = wrapped.get(method)
       if (cached) return cached
-      if (property === 'revokeMany') {
+      if (property === 'revokeMany' || property === 'revokeManyInStore') {
         const batched = revokeManyObserved(method.bind(target), kind, observe)
         wrapped.set(method, batched)
         return batched

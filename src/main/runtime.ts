@@ -21,7 +21,7 @@ import { createOidcVerifier } from '../http/auth/oidc-verifier.js'
 import type { HttpDeps } from '../http/http-deps.js'
 import { createCedarPolicyEngine } from '../policy/cedar/index.js'
 import { AesSealer } from '../security/aes-sealer.js'
-import { randomIdSource } from '../security/random-id-source.js'
+import { timeOrderedIdSource } from '../security/time-ordered-id-source.js'
 import { openStore } from '../storage/kysely/open-store.js'
 import type { Store } from '../storage/store.js'
 import { syncCatalog } from '../app/sync-catalog.js'
@@ -94,7 +94,7 @@ export function publicUrlOf(config: Config): string {
  */
 export async function createRuntime(config: Config, log: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock
-  const ids = overrides.ids ?? randomIdSource
+  const ids = overrides.ids ?? timeOrderedIdSource(clock)
   const store =
     overrides.store ??
     (await openStore(
@@ -136,7 +136,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     random,
     log,
     metrics,
-    owner: `${hostname()}:${process.pid}:${ids.newId('w').slice(2, 8)}`,
+    owner: `${hostname()}:${process.pid}:${ids.newId('w').slice(-6)}`,
   })
   const outboxSignalled = withOutboxSignal(
     countAuditAppendFailures(store, () => {
@@ -199,7 +199,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       irrevocableRetryMs: lifecycle.irrevocableRetryMs,
       connectorTimeoutMs: lifecycle.connectorTimeoutMs,
       adminGroup: config.adminGroup,
-      workerId: `${hostname()}:${process.pid}:${ids.newId('w').slice(2, 8)}`,
+      workerId: `${hostname()}:${process.pid}:${ids.newId('w').slice(-6)}`,
       governance: config.governance,
     },
     authenticate: async (header) =>

@@ -6,6 +6,7 @@ import {
   ConnectorError,
   type ConnectorDeps,
   type ConnectorInstance,
+  type ConnectorStateStore,
   type GrantSpec,
   type IssueResult,
   type Liveness,
@@ -158,34 +159,12 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
       if (state.putManyIfAbsent === undefined || (state.getMany === undefined && state.hasMany === undefined)) {
         return Promise.all(handles.map((h) => revokeAndInspect(this, h, options)))
       }
-      const refs = handles.map((handle): { jti: string; exp: number | null } | Error => {
-        try {
-          return parseHandle(handle)
-        } catch (error) {
-          return error instanceof Error ? error : new Error('not a jwt connector handle')
-        }
-      })
-      const revokedAt = deps.now().toISOString()
-      const entries = new Map<string, string>()
-      for (const ref of refs) {
-        if (ref instanceof Error) continue
-        entries.set(revokedKey(ref.jti), JSON.stringify({ exp: ref.exp, revokedAt }))
-      }
-      let stored: ReadonlySet<string> | ReadonlyMap<string, string>
-      try {
-        // One write for the whole batch; the read back is the verification that each record is there.
-        await guardState(() => state.putManyIfAbsent?.([...entries]) ?? Promise.resolve())
-        const keys = [...entries.keys()]
-        stored = await guardState<ReadonlySet<string> | ReadonlyMap<string, string>>(
-          () => state.hasMany?.(keys) ?? state.getMany?.(keys) ?? Promise.resolve(new Set<string>()),
-        )
-      } catch (error) {
-        return refs.map(() => ({ ok: false, error }))
-      }
-      return refs.map((ref): RevokeOutcome => {
-        if (ref instanceof Error) return { ok: false, error: ref }
-        return { ok: true, liveness: stored.has(revokedKey(ref.jti)) ? 'gone' : 'live' }
-      })
+      return await revokeAllIn(state, handles, deps.now())
+    },
+
+    async revokeManyInStore(handles, inStore, options): Promise<RevokeOutcome[]> {
+      checkAborted(options.signal)
+      return await revokeAllIn(inStore, handles, deps.now())
     },
 
     async inspect(
@@ -263,6 +242,52 @@ async function revokeAndInspect(
   } catch (error) {
     return { ok: false, error }
   }
+}
+
+/**
+ * Writes the revocation records of a batch in one call and reads them back: a record found is
+ * the verification that the token is refused from now on. Keys are written in sorted order, so
+ * two nodes writing overlapping batches on PostgreSQL take their row locks in the same order.
+ */
+async function revokeAllIn(
+  state: ConnectorStateStore,
+  handles: ReadonlyArray<Record<string, unknown>>,
+  now: Date,
+): Promise<RevokeOutcome[]> {
+  const refs = handles.map((handle): { jti: string; exp: number | null } | Error => {
+    try {
+      return parseHandle(handle)
+    } catch (error) {
+      return error instanceof Error ? error : new Error('not a jwt connector handle')
+    }
+  })
+  const revokedAt = now.toISOString()
+  const entries = new Map<string, string>()
+  for (const ref of refs) {
+    if (ref instanceof Error) continue
+    entries.set(revokedKey(ref.jti), JSON.stringify({ exp: ref.exp, revokedAt }))
+  }
+  const keys = [...entries.keys()].sort()
+  let stored: ReadonlySet<string> | ReadonlyMap<string, string>
+  try {
+    await guardState(async () => {
+      if (state.putManyIfAbsent) await state.putManyIfAbsent(keys.map((k) => [k, entries.get(k) ?? ''] as const))
+      else for (const k of keys) await state.putIfAbsent(k, entries.get(k) ?? '')
+    })
+    stored = await guardState<ReadonlySet<string> | ReadonlyMap<string, string>>(async () => {
+      if (state.hasMany) return state.hasMany(keys)
+      if (state.getMany) return state.getMany(keys)
+      const found = new Set<string>()
+      for (const k of keys) if ((await state.get(k)) !== null) found.add(k)
+      return found
+    })
+  } catch (error) {
+    return refs.map(() => ({ ok: false, error }))
+  }
+  return refs.map((ref): RevokeOutcome => {
+    if (ref instanceof Error) return { ok: false, error: ref }
+    return { ok: true, liveness: stored.has(revokedKey(ref.jti)) ? 'gone' : 'live' }
+  })
 }
 
 function parseParams(raw: Record<string, unknown>): JwtParams {

@@ -119,3 +119,34 @@ describe('jwt connector: revokeMany', () => {
     expect(state.entries()).toEqual(before)
   })
 })
+
+describe('jwt connector: revokeManyInStore', () => {
+  it.each([
+    ['with batch writes', (s: MemoryConnectorState): ConnectorStateStore => s],
+    ['one by one (a state store without batches)', withoutBatches],
+  ])('writes the records into the state it is given, not its own, and verifies them there (%s)', async (_, wrap) => {
+    const own = new MemoryConnectorState()
+    const instance = connector(own)
+    const a = await instance.issue(spec('grt_a'), options())
+    const before = own.entries().length
+    // The host hands over the target's state inside the caller's transaction.
+    const inTransaction = new MemoryConnectorState()
+    const outcomes = await instance.revokeManyInStore!([a.handle, { not: 'a handle' }], wrap(inTransaction), options())
+    expect(outcomes.map((o) => (o.ok ? o.liveness : 'failed'))).toEqual(['gone', 'failed'])
+    expect(inTransaction.entries().map(([k]) => k)).toEqual([`revoked:${jtiForGrant('grt_a')}`])
+    expect(own.entries()).toHaveLength(before)
+  })
+
+  it('reports a state store that fails as a failure per handle, retryable', async () => {
+    const instance = connector(new MemoryConnectorState())
+    const broken: ConnectorStateStore = {
+      get: () => Promise.reject(new Error('disk gone')),
+      put: () => Promise.reject(new Error('disk gone')),
+      putIfAbsent: () => Promise.reject(new Error('disk gone')),
+    }
+    const outcomes = await instance.revokeManyInStore!([{ grantId: 'grt_x', targetName: 'x', intent: true }], broken, options())
+    expect(outcomes).toHaveLength(1)
+    const [only] = outcomes
+    expect(only?.ok === false && only.error).toMatchObject({ reason: 'unreachable', retryable: true })
+  })
+})

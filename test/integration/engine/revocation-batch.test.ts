@@ -84,8 +84,21 @@ describe.each([
     const events = await eventsOf(deps.store)
     const revoking = countByGrant(events, 'grant.revoking')
     const revoked = countByGrant(events, 'grant.revoked')
-    for (const id of due) expect(revoking.get(id)).toBe(1)
-    for (const id of due.slice(0, 6)) expect(revoked.get(id)).toBe(1)
+    // A jwt revocation is a write in the same transaction: the grant goes from active to revoked
+    // at once, with one event that carries what the claim's `grant.revoking` event did.
+    for (const id of due.slice(0, 6)) {
+      expect(revoking.get(id)).toBeUndefined()
+      expect(revoked.get(id)).toBe(1)
+      expect(events.find((e) => e.type === 'grant.revoked' && e.grantId === id)?.data).toEqual({
+        attempts: 1,
+        fromState: 'active',
+        reason: 'expired',
+        revocationLagMs: 1_500,
+        verification: 'gone',
+      })
+    }
+    // The failed one was claimed, as an attempt, before its failure was recorded.
+    expect(revoking.get(broken)).toBe(1)
     expect(revoked.get(broken)).toBeUndefined()
     expect(countByGrant(events, 'grant.revoke_failed').get(broken)).toBe(1)
     for (const id of later) expect(revoking.get(id)).toBeUndefined()

@@ -90,13 +90,16 @@ describe.each(engines)('evidence bundles on %s', (_name, start, available) => {
     const bundle = parseBundle(JSON.stringify(res.body))
     expect(bundle.status).toBe('checkpointed')
     expect(bundle.items.map((i) => i.kind)).toEqual(
-      expect.arrayContaining(['request', 'review', 'approval', 'grant_scheduled', 'issuance_attempt', 'issuance', 'revocation_attempt', 'revocation']),
+      expect.arrayContaining(['request', 'review', 'approval', 'grant_scheduled', 'issuance_attempt', 'issuance', 'revocation']),
     )
+    // A jwt revocation is one step (its record and the grant commit together): no separate
+    // attempt item; the revocation says which state it ended and at which attempt.
+    expect(bundle.items.map((i) => i.kind)).not.toContain('revocation_attempt')
     expect(bundle.decisions.map((d) => d.stage)).toEqual(['request', 'review', 'issuance'])
     expect(bundle.decisions.every((d) => d.allowed === true && /^[a-f0-9]{64}$/.test(d.policyHash ?? ''))).toBe(true)
     expect(bundle.reviews).toEqual([expect.objectContaining({ reviewerId: 'olivia', verdict: 'approve', reviewerIsOwner: true })])
     const revocation = bundle.items.find((i) => i.kind === 'revocation')!
-    expect(revocation.event.data).toMatchObject({ reason: 'expired', verification: 'gone' })
+    expect(revocation.event.data).toMatchObject({ reason: 'expired', verification: 'gone', fromState: 'active', attempts: 1 })
     expect(bundle.inclusion!.foreignEvents).toBeGreaterThan(0)
     expect(JSON.stringify(res.body)).not.toContain('Secret reason of bob')
     // The forced checkpoint covers the last item, and is the server's own.

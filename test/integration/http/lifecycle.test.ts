@@ -60,8 +60,19 @@ describe('low risk: auto-approved, issued, expired, revoked, verified', () => {
 
     const report = await auditReport()
     expect(report.ok).toBe(true)
-    const types = (await world.runtime.deps.store.audit.list({ limit: 1000, grantId })).map((e) => e.type)
-    expect(types).toEqual(expect.arrayContaining(['grant.scheduled', 'grant.issuing', 'grant.activated', 'grant.credential_retrieved', 'grant.revoking', 'grant.revoked']))
+    const events = await world.runtime.deps.store.audit.list({ limit: 1000, grantId })
+    const types = events.map((e) => e.type)
+    expect(types).toEqual(expect.arrayContaining(['grant.scheduled', 'grant.issuing', 'grant.activated', 'grant.credential_retrieved', 'grant.revoked']))
+    // The jwt revocation list is written in the transaction that revokes the grant: one event,
+    // carrying what the claim's `grant.revoking` would have (the state it left, the attempt).
+    expect(types).not.toContain('grant.revoking')
+    expect(events.find((e) => e.type === 'grant.revoked')?.data).toEqual({
+      attempts: 1,
+      fromState: 'active',
+      reason: 'expired',
+      revocationLagMs: 250,
+      verification: 'gone',
+    })
   })
 
   it('ends a grant early on completion and on manual revoke, and never twice', async () => {

@@ -1,0 +1,115 @@
+/**
+ * Crash inside a jwt revocation (the merged path, src/app/revoke-in-store.ts): the built server
+ * is SIGKILLed at each revocation fault point, on SQLite and on PostgreSQL. A jwt revocation is
+ * one transaction that writes the revocation record and moves the grant from active to revoked,
+ * so what the kill leaves, read straight from the database, is either the active grant and no
+ * record (killed before the commit) or the revoked grant and its record (after it), never one
+ * without the other. After a restart the grant is revoked once, its record is there, and the
+ * audit chain verifies live, against the checkpoint file, and offline.
+ */
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { jtiForGrant } from '../../src/connectors/jwt/jwt-connector.js'
+import { FAULT_POINTS, type FaultPoint } from '../../src/domain/fault-points.js'
+import { freshPgDatabase, pgUrlOrSkip } from '../support/services.js'
+import { auditEvents, prepareInstance, verifyAudit, waitFor, type Instance } from './hourglass-process.js'
+import { grantRows } from './store-reader.js'
+
+const base = pgUrlOrSkip()
+const ENTITLEMENT = 'orders-read'
+const TARGET = 'orders-api'
+const DURATION = '10s'
+const REVOKE_POINTS = FAULT_POINTS.filter((p) => p.startsWith('revoke.'))
+/** What the kill left: the grant's state and whether its revocation record exists. */
+const AT_CRASH: Partial<Record<FaultPoint, { state: string; record: boolean }>> = {
+  'revoke.before_target': { state: 'active', record: false },
+  'revoke.after_target': { state: 'active', record: false },
+  'revoke.before_commit': { state: 'active', record: false },
+  'revoke.after_commit': { state: 'revoked', record: true },
+}
+
+async function hasRecord(instance: Instance, grantId: string): Promise<boolean> {
+  const key = `revoked:${jtiForGrant(grantId)}`
+  if (instance.databaseUrl) {
+    const client = new pg.Client({ connectionString: instance.databaseUrl })
+    await client.connect()
+    try {
+      const { rows } = await client.query('select 1 from connector_state where target_id = $1 and key = $2', [TARGET, key])
+      return rows.length === 1
+    } finally {
+      await client.end()
+    }
+  }
+  const db = new Database(instance.sqlitePath)
+  try {
+    return db.prepare('select 1 from connector_state where target_id = ? and key = ?').get(TARGET, key) !== undefined
+  } finally {
+    db.close()
+  }
+}
+
+const cleanups: Array<() => Promise<unknown>> = []
+const templates: Partial<Record<'sqlite' | 'postgres', Promise<Instance>>> = {}
+function template(engine: 'sqlite' | 'postgres'): Promise<Instance> {
+  templates[engine] ??= (async () => {
+    const db = engine === 'postgres' ? await freshPgDatabase(base!) : null
+    const instance = await prepareInstance(db ? { databaseUrl: db.url } : {})
+    cleanups.push(() => instance.dispose())
+    if (db) cleanups.push(() => db.drop())
+    return instance
+  })()
+  return templates[engine]
+}
+
+async function crashAndRecover(engine: 'sqlite' | 'postgres', point: FaultPoint): Promise<void> {
+  const instance = await prepareInstance({ template: await template(engine), lifecycle: { sweepIntervalMs: 250 } })
+  try {
+    const first = await instance.start({ fault: point })
+    const asked = await first.post('alice', '/v1/requests', { entitlementId: ENTITLEMENT, justification: `crash at ${point}`, duration: DURATION })
+    expect(asked.status, first.output()).toBe(201)
+    const exit = await Promise.race([first.exited, new Promise<null>((r) => {
+      setTimeout(() => {
+        r(null)
+      }, 60_000)
+    })])
+    expect(exit, `server did not die at ${point}:\n${first.output()}`).toEqual({ code: null, signal: 'SIGKILL' })
+
+    const rows = await grantRows({ databaseUrl: instance.databaseUrl, sqlitePath: instance.sqlitePath })
+    expect(rows).toHaveLength(1)
+    const grantId = rows[0]!.id
+    expect({ state: rows[0]!.state, record: await hasRecord(instance, grantId) }).toEqual(AT_CRASH[point])
+
+    const second = await instance.start()
+    const grant = await waitFor(
+      async () => (await second.get('admin', `/v1/grants/${grantId}`)).body,
+      (g) => g.state === 'revoked',
+      60_000,
+    )
+    expect(grant, second.output()).toMatchObject({ state: 'revoked', revokeReason: 'expired', verification: 'gone' })
+    expect(await hasRecord(instance, grantId)).toBe(true)
+    const mine = (await auditEvents(second)).filter((e) => e.grantId === grantId)
+    expect(mine.filter((e) => e.type === 'grant.revoked')).toHaveLength(1)
+    expect(mine.filter((e) => e.type === 'grant.revoking')).toHaveLength(0)
+    const { live, offline } = await verifyAudit(second, instance)
+    expect(live).toMatchObject({ code: 0, json: { ok: true } })
+    expect(offline).toMatchObject({ code: 0, json: { ok: true } })
+    expect((await second.stop()).code).toBe(0)
+  } finally {
+    await instance.dispose()
+  }
+}
+
+describe('crash inside a jwt revocation (built server): the record and the grant commit together', () => {
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup()
+  })
+  it('covers every revocation fault point', () => {
+    expect(Object.keys(AT_CRASH).sort()).toEqual([...REVOKE_POINTS].sort())
+  })
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    for (const point of REVOKE_POINTS) {
+      it.skipIf(engine === 'postgres' && base === null)(`${engine}: SIGKILL at ${point}, then restart recovers`, () => crashAndRecover(engine, point), 300_000)
+    }
+  }
+})

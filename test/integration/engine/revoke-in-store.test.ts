@@ -1,0 +1,121 @@
+/**
+ * The merged path of a jwt revocation (src/app/revoke-in-store.ts): the grant goes from active to
+ * revoked in the transaction that writes its revocation record. A crash at any of the batch's
+ * fault points must leave, per grant, either the active grant and no record, or the revoked grant
+ * and its record, never one without the other. The fault here throws where the server's would
+ * SIGKILL; the transaction's rollback is the real database's.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ConnectorHost } from '../../../src/app/deps.js'
+import { executeRevocations } from '../../../src/app/execute-revocations.js'
+import type { ConnectorStateStore } from '../../../src/connectors/connector.js'
+import { jtiForGrant } from '../../../src/connectors/jwt/jwt-connector.js'
+import { verifyAuditChain } from '../../../src/domain/audit-event.js'
+import { FAULT_POINTS, type FaultPoint } from '../../../src/domain/fault-points.js'
+import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
+import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+
+const pg = pgUrlOrSkip()
+const REVOKE_POINTS = FAULT_POINTS.filter((p) => p.startsWith('revoke.'))
+/** Which side of the commit each point is on: before it nothing of the batch may be left. */
+const COMMITTED: Record<string, boolean> = {
+  'revoke.before_target': false,
+  'revoke.after_target': false,
+  'revoke.before_commit': false,
+  'revoke.after_commit': true,
+}
+
+class Crash extends Error {}
+
+describe.each([
+  ['SQLite', () => Promise.resolve(null)],
+  ['PostgreSQL', async () => (pg ? freshPgDatabase(pg) : null)],
+])('a jwt revocation batch crashing at a fault point, on %s', (engine, makeDb) => {
+  let db: { url: string; drop(): Promise<void> } | null = null
+  let world: TestWorld
+  const skip = engine === 'PostgreSQL' && !pg
+
+  beforeAll(async () => {
+    if (skip) return
+    db = await makeDb()
+    world = await startTestWorld(db ? { databaseUrl: db.url } : {})
+  })
+  afterAll(async () => {
+    if (skip) return
+    await world.close()
+    await db?.drop()
+  })
+
+  it.skipIf(skip)('covers every revocation fault point', () => {
+    expect(REVOKE_POINTS.sort()).toEqual(Object.keys(COMMITTED).sort())
+  })
+
+  it.skipIf(skip)('falls back to claim → call → commit when the records cannot be written in the transaction', async () => {
+    const { deps } = world.runtime
+    const { store } = deps
+    const now = world.clock.now()
+    const ids = await seedActiveGrants(store, deps.ids, 3, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_000))
+    const broken: ConnectorStateStore = {
+      get: () => Promise.reject(new Error('disk gone')),
+      put: () => Promise.reject(new Error('disk gone')),
+      putIfAbsent: () => Promise.reject(new Error('disk gone')),
+      putManyIfAbsent: () => Promise.reject(new Error('disk gone')),
+    }
+    const connectors: ConnectorHost = {
+      definition: (kind) => deps.connectors.definition(kind),
+      instanceFor: (target) => deps.connectors.instanceFor(target),
+      stateIn: () => broken,
+    }
+    const ended = await executeRevocations({ ...deps, connectors }, ids)
+    expect(ended.map((g) => g?.state)).toEqual(ids.map(() => 'revoked'))
+    const events = (await store.audit.list({ limit: 100_000 })).filter((e) => e.grantId !== null && ids.includes(e.grantId))
+    // The claim way, with the connector's own state: a claim and a revocation per grant.
+    for (const id of ids) {
+      expect(events.filter((e) => e.grantId === id).map((e) => e.type)).toEqual(['grant.revoking', 'grant.revoked'])
+    }
+    expect((await store.connectorState.getMany('orders-api', ids.map((id) => `revoked:${jtiForGrant(id)}`))).size).toBe(3)
+  })
+
+  it.skipIf(skip).each(REVOKE_POINTS)('at %s leaves each grant active without a record or revoked with it', async (point: FaultPoint) => {
+    const { deps } = world.runtime
+    const { store } = deps
+    const now = world.clock.now()
+    const ids = await seedActiveGrants(store, deps.ids, 5, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_000))
+    const reached: FaultPoint[] = []
+    const crashing = {
+      ...deps,
+      faults: {
+        reach(p: FaultPoint) {
+          reached.push(p)
+          if (p === point) throw new Crash(p)
+        },
+      },
+    }
+    await expect(executeRevocations(crashing, ids)).rejects.toBeInstanceOf(Crash)
+    expect(reached.at(-1)).toBe(point)
+
+    const keys = ids.map((id) => `revoked:${jtiForGrant(id)}`)
+    const records = async () => store.connectorState.getMany('orders-api', keys)
+    const events = async () => (await store.audit.list({ limit: 100_000 })).filter((e) => e.grantId !== null && ids.includes(e.grantId))
+    const grants = await store.grants.getMany(ids)
+    const afterCrash = await records()
+    if (COMMITTED[point]) {
+      expect(grants.map((g) => g.state)).toEqual(ids.map(() => 'revoked'))
+      expect(afterCrash.size).toBe(ids.length)
+      expect((await events()).map((e) => e.type)).toEqual(ids.map(() => 'grant.revoked'))
+    } else {
+      expect(grants.map((g) => ({ state: g.state, version: g.version }))).toEqual(ids.map(() => ({ state: 'active', version: 1 })))
+      expect(afterCrash.size).toBe(0)
+      expect(await events()).toEqual([])
+    }
+
+    // The next attempt (another node, or this one after a restart) finishes the rest, once each.
+    await executeRevocations(deps, ids)
+    expect((await store.grants.getMany(ids)).map((g) => g.state)).toEqual(ids.map(() => 'revoked'))
+    expect((await records()).size).toBe(ids.length)
+    const revoked = (await events()).filter((e) => e.type === 'grant.revoked')
+    expect(revoked.map((e) => e.grantId).sort()).toEqual([...ids].sort())
+    expect(verifyAuditChain(await store.audit.list({ limit: 100_000 }))).toMatchObject({ ok: true })
+  })
+})
