@@ -93,9 +93,9 @@ describe.each([
     expect(by.get('system:node-b')).toEqual(new Set(first.filter((g) => pair.ownerOf(g) === 'node-b')))
     expect(mineA.length).toBeGreaterThan(FIRST / 4)
     expect(mineA.length).toBeLessThan((3 * FIRST) / 4)
-    // No claim was wasted: each grant was claimed once, by its owner.
-    const claims = events.filter((e) => e.type === 'grant.revoking')
-    expect(claims).toHaveLength(FIRST)
+    // Each grant revoked once, by its owner (jwt grants are revoked in one transaction, without
+    // a separate claim: a node racing for another's grant would have found it gone, or won it).
+    expect(events.filter((e) => e.type === 'grant.revoked')).toHaveLength(FIRST)
 
     // A leaves cleanly; C beats once and then goes silent (a crashed node that held no claims).
     await a.stop()
