@@ -1,5 +1,6 @@
 import pg from 'pg'
 import type { Grant } from '../src/domain/grant.js'
+import { RevocationShare } from '../src/domain/revocation-share.js'
 import { randomIdSource } from '../src/security/random-id-source.js'
 import { timerFloor } from './revocation-lag.js'
 import type { Benchmark } from './support/benchmark.js'
@@ -115,8 +116,17 @@ async function oneRun(
       "select id, lease_until from grants where state = 'revoking' and lease_owner = $1",
       [a.workerId],
     )
+    // Node A's share of what was due and still unrevoked at the kill: with jwt grants revoked in
+    // one transaction there are no claims to orphan, and this is what the survivor must take over.
+    const { rows: dueAtKill } = await client.query<{ id: string }>(
+      "select id from grants where state <> 'revoked' and expires_at <= $1",
+      [killAt],
+    )
+    const pair = new RevocationShare(a.workerId, [b.workerId])
+    const shareAtKill = dueAtKill.filter((g) => pair.ownerOf(g.id) === a.workerId)
     progress(
-      `revocation-2node: node A killed ${killedAtMs} ms into the window holding ${claims.length} claims`,
+      `revocation-2node: node A killed ${killedAtMs} ms into the window holding ${claims.length} claims, ` +
+        `${shareAtKill.length} of its share due and unrevoked`,
     )
 
     const stopAt = Math.max(
@@ -140,6 +150,7 @@ async function oneRun(
     const revokedBy = (workerId: string) =>
       Number(revokers.find((r) => r.actor === `system:${workerId}`)?.n ?? 0)
     const pickup = pickupOf(claims, byId, killAt, snapshotAt)
+    const sharePickups = shareAtKill.map((g) => (byId.get(g.id)?.revokedAt?.getTime() ?? snapshotAt) - killAt)
     // A loop, not Math.max(...): 100,000 arguments can overflow the stack.
     const lastRevokedAt = done.reduce((t, g) => Math.max(t, g.revokedAt?.getTime() ?? 0), base)
     return {
@@ -159,6 +170,9 @@ async function oneRun(
       byVictim: revokedBy(a.workerId),
       bySurvivor: revokedBy(b.workerId),
       ...pickup,
+      shareAtKill: shareAtKill.length,
+      sharePickupMaxMs:
+        sharePickups.length === 0 ? Number.NaN : sharePickups.reduce((m, t) => Math.max(m, t), -Infinity),
       leaseMs: a.leaseMs,
       sweepIntervalMs: b.sweepIntervalMs,
       throughput: (done.length * 1000) / Math.max(1, lastRevokedAt - base),

@@ -26,6 +26,10 @@ export interface RunFigures {
   orphansLeft: number
   /** Kill → the survivor's revocation of the killed node's claims (max over them). */
   pickupMaxMs: number
+  /** Node A's rendezvous share of the grants due and unrevoked at the kill. */
+  shareAtKill: number
+  /** Kill → the survivor's revocation of the last of them. */
+  sharePickupMaxMs: number
   /** The latest moment, after the kill, at which one of those leases ran out. */
   leaseLeftMaxMs: number
   leaseMs: number
@@ -106,6 +110,20 @@ export function rowsOf(
       unit: 'ms',
       ours: pick((o) => o.pickupMaxMs),
       floor: pick((o) => o.leaseLeftMaxMs),
+      targets: [{ on: 'ours', op: '<=', value: takeover }],
+    },
+    {
+      metric: "node A's share due and unrevoked when killed",
+      unit: 'count',
+      ours: pick((o) => o.shareAtKill),
+      floor: null,
+      targets: [],
+    },
+    {
+      metric: 'share pickup: kill → B revokes the last of them',
+      unit: 'ms',
+      ours: pick((o) => o.sharePickupMaxMs),
+      floor: null,
       targets: [{ on: 'ours', op: '<=', value: takeover }],
     },
     {
