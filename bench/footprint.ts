@@ -7,7 +7,7 @@ import { freePort } from './support/free-port.js'
 import { LoadDriver } from './support/load-driver.js'
 import { REPO_ROOT } from './support/paths.js'
 import type { Row } from './support/report.js'
-import { residentMemory, spawnUntilReady, type SpawnedServer } from './support/spawned-server.js'
+import { residentMemory, spawnUntilReady, tokensFrom, type SpawnedServer } from './support/spawned-server.js'
 import { median } from './support/stats.js'
 import { CONCURRENCY, REQUEST_BODY, REQUESTERS } from './support/served-world.js'
 
@@ -37,16 +37,6 @@ async function hourglassServe(dataDir: string): Promise<SpawnedServer> {
 async function bareServer(): Promise<SpawnedServer> {
   const port = await freePort()
   return spawnUntilReady(['-e', BARE_SERVER], cleanEnv({ BENCH_PORT: String(port) }), port, '/')
-}
-
-/** `serve` prints one token per sample identity on its first start. */
-function tokensFrom(stdout: string): Record<string, string> {
-  const tokens: Record<string, string> = {}
-  for (const match of stdout.matchAll(/^ {2}([a-z0-9._@-]+) +(\S+)$/gm)) {
-    const [, id, token] = match
-    if (id !== undefined && token !== undefined) tokens[id] = token
-  }
-  return tokens
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

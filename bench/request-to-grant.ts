@@ -6,9 +6,9 @@ import {
   sqliteCommitRate,
   type Rate,
 } from './support/bare-parts.js'
+import { closedLoopRounds, openLoopRounds } from './support/load-rounds.js'
 import { benchPostgres } from './support/postgres.js'
 import type { Row } from './support/report.js'
-import { median, summarize } from './support/stats.js'
 import { CONCURRENCY, servedWorld } from './support/served-world.js'
 import { measureSpawned, type SpawnedLoadFigures } from './support/spawned-load.js'
 
@@ -46,37 +46,16 @@ async function measureLoad(
     await driver.closed(CONCURRENCY, 3_000)
     const tx0 = world.transactions()
     const act0 = served.activations()
-    const closed = []
-    let failed = 0
-    let firstFailure: string | null = null
-    for (let r = 0; r < options.rounds; r++) {
-      const res = await driver.closed(CONCURRENCY, options.seconds * 1000)
-      const s = summarize(res.latencies)
-      closed.push({ throughput: (res.completed * 1000) / res.durationMs, p50: s.p50, p99: s.p99 })
-      failed += res.failed
-      firstFailure ??= res.firstFailure
-    }
+    const closedLoop = await closedLoopRounds(driver, options)
     const transactionsPerRequest =
       (world.transactions() - tx0) / Math.max(1, served.activations() - act0)
-    const throughput = median(closed.map((c) => c.throughput))
-    const openRate = Math.max(1, Math.round(throughput / 2))
-    const open = []
-    for (let r = 0; r < options.rounds; r++) {
-      const res = await driver.open(openRate, options.seconds * 1000)
-      open.push(summarize(res.latencies))
-      failed += res.failed
-      firstFailure ??= res.firstFailure
-    }
+    const openLoop = await openLoopRounds(driver, closedLoop.throughput, options)
     const alone = await served.oneAtATime(options.quick ? 50 : 200)
     return {
-      throughput,
-      closedP50: median(closed.map((c) => c.p50)),
-      closedP99: median(closed.map((c) => c.p99)),
-      openRate,
-      openP50: median(open.map((o) => o.p50)),
-      openP99: median(open.map((o) => o.p99)),
-      failed,
-      firstFailure,
+      ...closedLoop,
+      ...openLoop,
+      failed: closedLoop.failed + openLoop.failed,
+      firstFailure: closedLoop.firstFailure ?? openLoop.firstFailure,
       transactionsPerRequest,
       submitMs: alone.submitMs,
       issueMs: alone.issueMs,

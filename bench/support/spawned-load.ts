@@ -7,10 +7,10 @@ import pg from 'pg'
 import type { BenchOptions } from './benchmark.js'
 import { freePort } from './free-port.js'
 import { LoadDriver } from './load-driver.js'
+import { closedLoopRounds, openLoopRounds } from './load-rounds.js'
 import { REPO_ROOT } from './paths.js'
 import { CONCURRENCY, REQUEST_BODY, REQUESTERS } from './served-world.js'
-import { spawnUntilReady, type SpawnedServer } from './spawned-server.js'
-import { median, summarize } from './stats.js'
+import { spawnUntilReady, tokensFrom, type SpawnedServer } from './spawned-server.js'
 
 const BIN = path.join(REPO_ROOT, 'bin', 'hourglass.js')
 
@@ -71,34 +71,17 @@ export async function measureSpawned(
     )
     await load.closed(CONCURRENCY, 3_000)
 
-    let failed = 0
-    let firstFailure: string | null = null
-    const closed = []
-    for (let r = 0; r < options.rounds; r++) {
-      const res = await load.closed(CONCURRENCY, options.seconds * 1000)
-      const s = summarize(res.latencies)
-      closed.push({ throughput: (res.completed * 1000) / res.durationMs, p50: s.p50, p99: s.p99 })
-      failed += res.failed
-      firstFailure ??= res.firstFailure
-    }
-    const throughput = median(closed.map((c) => c.throughput))
-    const openRate = Math.max(1, Math.round(throughput / 2))
-    const open = []
-    for (let r = 0; r < options.rounds; r++) {
-      const res = await load.open(openRate, options.seconds * 1000)
-      open.push(summarize(res.latencies))
-      failed += res.failed
-      firstFailure ??= res.firstFailure
-    }
+    const closedLoop = await closedLoopRounds(load, options)
+    const openLoop = await openLoopRounds(load, closedLoop.throughput, options)
     return {
       workers,
-      throughput,
-      closedP50: median(closed.map((c) => c.p50)),
-      closedP99: median(closed.map((c) => c.p99)),
-      openRate,
-      openP99: median(open.map((o) => o.p99)),
-      failed,
-      firstFailure,
+      throughput: closedLoop.throughput,
+      closedP50: closedLoop.closedP50,
+      closedP99: closedLoop.closedP99,
+      openRate: openLoop.openRate,
+      openP99: openLoop.openP99,
+      failed: closedLoop.failed + openLoop.failed,
+      firstFailure: closedLoop.firstFailure ?? openLoop.firstFailure,
     }
   } finally {
     await poller?.stop()
@@ -201,12 +184,3 @@ async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop()
   return { url: url.toString(), drop: () => onServer(`drop database if exists "${name}" with (force)`) }
 }
 
-/** `serve` prints one token per sample identity on its first start. */
-function tokensFrom(stdout: string): Record<string, string> {
-  const tokens: Record<string, string> = {}
-  for (const match of stdout.matchAll(/^ {2}([a-z0-9._@-]+) +(\S+)$/gm)) {
-    const [, id, token] = match
-    if (id !== undefined && token !== undefined) tokens[id] = token
-  }
-  return tokens
-}

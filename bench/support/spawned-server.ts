@@ -81,3 +81,13 @@ export function residentMemory(pid: number): { rssMiB: number; peakMiB: number }
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN)
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 }
 }
+
+/** `serve` prints one token per sample identity on its first start. */
+export function tokensFrom(stdout: string): Record<string, string> {
+  const tokens: Record<string, string> = {}
+  for (const match of stdout.matchAll(/^ {2}([a-z0-9._@-]+) +(\S+)$/gm)) {
+    const [, id, token] = match
+    if (id !== undefined && token !== undefined) tokens[id] = token
+  }
+  return tokens
+}

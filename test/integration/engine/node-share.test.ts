@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AppDeps } from '../../../src/app/deps.js'
 import { verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
 import { RevocationShare } from '../../../src/domain/revocation-share.js'
 import { LifecycleEngine } from '../../../src/engine/lifecycle-engine.js'
 import { nodeSilenceMs } from '../../../src/engine/node-membership.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
-import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+import { BOTH_ENGINES, worldOn } from '../../support/engine-worlds.js'
 
 /*
  * Issue 7: two live nodes split the due grants by their heartbeats (lifecycle_nodes) instead of
@@ -15,33 +14,17 @@ import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
  * it once its silence passes the limit (3 s, well inside the lease).
  */
 
-const pg = pgUrlOrSkip()
 const FIRST = 400
 const SECOND = 300
 
-describe.each([
-  ['SQLite', () => Promise.resolve(null)],
-  ['PostgreSQL', async () => (pg ? freshPgDatabase(pg) : null)],
-])('two nodes share the due revocations (%s)', (engine, makeDb) => {
-  let db: { url: string; drop(): Promise<void> } | null = null
-  let world: TestWorld
+describe.each(BOTH_ENGINES)('two nodes share the due revocations (%s)', (engine) => {
   const engines: LifecycleEngine[] = []
-  const skip = engine === 'PostgreSQL' && !pg
-
-  beforeAll(async () => {
-    if (skip) return
-    db = await makeDb()
-    world = await startTestWorld(db ? { databaseUrl: db.url } : {})
-  })
-  afterAll(async () => {
-    if (skip) return
+  const on = worldOn(engine, async () => {
     for (const e of engines) await e.stop()
-    await world.close()
-    await db?.drop()
   })
 
   function node(workerId: string): LifecycleEngine {
-    const { deps } = world.runtime
+    const { deps } = on.world.runtime
     const nodeDeps: AppDeps = { ...deps, settings: { ...deps.settings, workerId } }
     // Sweeps only when the test says, so it decides when each node reads the live set.
     const e = new LifecycleEngine(nodeDeps, { sweepIntervalMs: 3_600_000, horizonMs: 600_000, concurrency: 4 })
@@ -50,7 +33,7 @@ describe.each([
   }
 
   async function revokedCount(): Promise<number> {
-    return (await world.runtime.deps.store.grants.countByState()).revoked ?? 0
+    return (await on.world.runtime.deps.store.grants.countByState()).revoked ?? 0
   }
 
   async function waitForRevoked(n: number): Promise<void> {
@@ -61,7 +44,7 @@ describe.each([
 
   /** The grants each actor revoked, from the audit log. */
   async function revokedBy(): Promise<{ events: AuditEvent[]; by: Map<string, Set<string>> }> {
-    const events = await world.runtime.deps.store.audit.list({ limit: 100_000 })
+    const events = await on.world.runtime.deps.store.audit.list({ limit: 100_000 })
     const by = new Map<string, Set<string>>()
     for (const e of events) {
       if (e.type !== 'grant.revoked' || !e.grantId) continue
@@ -72,10 +55,10 @@ describe.each([
     return { events, by }
   }
 
-  it.skipIf(skip)('each node revokes exactly its share, and takes over a leaving or silent node’s', async () => {
-    const { deps } = world.runtime
+  it.skipIf(on.skip)('each node revokes exactly its share, and takes over a leaving or silent node’s', async () => {
+    const { deps } = on.world.runtime
     const { store } = deps
-    const clock = world.clock
+    const clock = on.world.clock
     const now = clock.now().getTime()
     const a = node('node-a')
     const b = node('node-b')

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { executeRevocations } from '../../../src/app/execute-revocations.js'
 import { verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
 import { createRuntime, type Runtime } from '../../../src/main/runtime.js'
 import { openStore } from '../../../src/storage/kysely/open-store.js'
 import type { Store } from '../../../src/storage/store.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
-import { silentLog, startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+import { BOTH_ENGINES, worldOn } from '../../support/engine-worlds.js'
+import { silentLog } from '../../support/test-runtime.js'
 
-const pg = pgUrlOrSkip()
 
 async function eventsOf(store: Store): Promise<AuditEvent[]> {
   return store.audit.list({ limit: 100_000 })
@@ -20,41 +19,30 @@ function countByGrant(events: readonly AuditEvent[], type: AuditEvent['type']): 
   return counts
 }
 
-describe.each([
-  ['SQLite', () => Promise.resolve(null)],
-  ['PostgreSQL', async () => (pg ? freshPgDatabase(pg) : null)],
-])('revocation batches on %s', (engine, makeDb) => {
-  let db: { url: string; drop(): Promise<void> } | null = null
-  let world: TestWorld
+describe.each(BOTH_ENGINES)('revocation batches on %s', (engine) => {
   let second: Runtime
   let secondStore: Store
-  const skip = engine === 'PostgreSQL' && !pg
+  const on = worldOn(engine, async () => {
+    await second.close()
+    if (on.databaseUrl) await secondStore.close()
+  })
 
   beforeAll(async () => {
-    if (skip) return
-    db = await makeDb()
-    world = await startTestWorld(db ? { databaseUrl: db.url } : {})
+    if (on.skip) return
     // A second worker on the same database, the same clock. On PostgreSQL it has its own store
     // (a second process); two SQLite connections in one process would wait on each other's
     // write lock with the thread asleep, so there it shares the first runtime's store.
-    secondStore = db ? await openStore({ databaseUrl: db.url }) : world.runtime.deps.store
+    secondStore = on.databaseUrl ? await openStore({ databaseUrl: on.databaseUrl }) : on.world.runtime.deps.store
     second = await createRuntime(
-      world.runtime.config,
+      on.world.runtime.config,
       silentLog,
-      { clock: world.clock, store: secondStore, random: () => 0.5 },
+      { clock: on.world.clock, store: secondStore, random: () => 0.5 },
     )
   })
-  afterAll(async () => {
-    if (skip) return
-    await second.close()
-    if (db) await secondStore.close()
-    await world.close()
-    await db?.drop()
-  })
 
-  it.skipIf(skip)('revokes the due grants of a batch once each and leaves the rest alone', async () => {
-    const { deps } = world.runtime
-    const now = world.clock.now()
+  it.skipIf(on.skip)('revokes the due grants of a batch once each and leaves the rest alone', async () => {
+    const { deps } = on.world.runtime
+    const now = on.world.clock.now()
     const due = await seedActiveGrants(deps.store, deps.ids, 7, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_500))
     const later = await seedActiveGrants(deps.store, deps.ids, 2, now, new Date(now.getTime() + 3_600_000))
     // One grant whose handle the connector refuses: it fails alone, the batch goes on.
@@ -108,9 +96,9 @@ describe.each([
     expect(await executeRevocations(deps, due)).toEqual(due.map(() => null))
   })
 
-  it.skipIf(skip)('two processes racing over the same batch revoke each grant exactly once', async () => {
-    const { deps } = world.runtime
-    const now = world.clock.now()
+  it.skipIf(on.skip)('two processes racing over the same batch revoke each grant exactly once', async () => {
+    const { deps } = on.world.runtime
+    const now = on.world.clock.now()
     const ids = await seedActiveGrants(deps.store, deps.ids, 600, new Date(now.getTime() - 60_000), new Date(now.getTime() - 10))
     const reversed = [...ids].reverse()
     const [mine, theirs] = await Promise.all([

@@ -5,7 +5,7 @@
  * and its record, never one without the other. The fault here throws where the server's would
  * SIGKILL; the transaction's rollback is the real database's.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ConnectorHost } from '../../../src/app/deps.js'
 import { executeRevocations } from '../../../src/app/execute-revocations.js'
 import type { ConnectorStateStore } from '../../../src/connectors/connector.js'
@@ -13,10 +13,8 @@ import { jtiForGrant } from '../../../src/connectors/jwt/jwt-connector.js'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
 import { FAULT_POINTS, type FaultPoint } from '../../../src/domain/fault-points.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
-import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+import { BOTH_ENGINES, worldOn } from '../../support/engine-worlds.js'
 
-const pg = pgUrlOrSkip()
 const REVOKE_POINTS = FAULT_POINTS.filter((p) => p.startsWith('revoke.'))
 /** Which side of the commit each point is on: before it nothing of the batch may be left. */
 const COMMITTED: Record<string, boolean> = {
@@ -28,33 +26,17 @@ const COMMITTED: Record<string, boolean> = {
 
 class Crash extends Error {}
 
-describe.each([
-  ['SQLite', () => Promise.resolve(null)],
-  ['PostgreSQL', async () => (pg ? freshPgDatabase(pg) : null)],
-])('a jwt revocation batch crashing at a fault point, on %s', (engine, makeDb) => {
-  let db: { url: string; drop(): Promise<void> } | null = null
-  let world: TestWorld
-  const skip = engine === 'PostgreSQL' && !pg
+describe.each(BOTH_ENGINES)('a jwt revocation batch crashing at a fault point, on %s', (engine) => {
+  const on = worldOn(engine)
 
-  beforeAll(async () => {
-    if (skip) return
-    db = await makeDb()
-    world = await startTestWorld(db ? { databaseUrl: db.url } : {})
-  })
-  afterAll(async () => {
-    if (skip) return
-    await world.close()
-    await db?.drop()
-  })
-
-  it.skipIf(skip)('covers every revocation fault point', () => {
+  it.skipIf(on.skip)('covers every revocation fault point', () => {
     expect(REVOKE_POINTS.sort()).toEqual(Object.keys(COMMITTED).sort())
   })
 
-  it.skipIf(skip)('falls back to claim → call → commit when the records cannot be written in the transaction', async () => {
-    const { deps } = world.runtime
+  it.skipIf(on.skip)('falls back to claim → call → commit when the records cannot be written in the transaction', async () => {
+    const { deps } = on.world.runtime
     const { store } = deps
-    const now = world.clock.now()
+    const now = on.world.clock.now()
     const ids = await seedActiveGrants(store, deps.ids, 3, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_000))
     const broken: ConnectorStateStore = {
       get: () => Promise.reject(new Error('disk gone')),
@@ -77,10 +59,10 @@ describe.each([
     expect((await store.connectorState.getMany('orders-api', ids.map((id) => `revoked:${jtiForGrant(id)}`))).size).toBe(3)
   })
 
-  it.skipIf(skip).each(REVOKE_POINTS)('at %s leaves each grant active without a record or revoked with it', async (point: FaultPoint) => {
-    const { deps } = world.runtime
+  it.skipIf(on.skip).each(REVOKE_POINTS)('at %s leaves each grant active without a record or revoked with it', async (point: FaultPoint) => {
+    const { deps } = on.world.runtime
     const { store } = deps
-    const now = world.clock.now()
+    const now = on.world.clock.now()
     const ids = await seedActiveGrants(store, deps.ids, 5, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_000))
     const reached: FaultPoint[] = []
     const crashing = {

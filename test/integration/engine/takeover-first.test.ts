@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
 import { LifecycleEngine } from '../../../src/engine/lifecycle-engine.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
-import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+import { BOTH_ENGINES, worldOn } from '../../support/engine-worlds.js'
 
 /*
  * Issue 7's takeover under load: a node busy with a backlog of expiries finds, at a sweep, a
@@ -12,36 +11,20 @@ import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
  * batch or two rather than after the whole backlog.
  */
 
-const pg = pgUrlOrSkip()
 /** Enough batches (500 each, 2 in flight) that the backlog is still long when the sweep runs. */
 const BACKLOG = 3_000
 const DEAD_NODE = 'node-a'
 
-describe.each([
-  ['SQLite', () => Promise.resolve(null)],
-  ['PostgreSQL', async () => (pg ? freshPgDatabase(pg) : null)],
-])('a dead node’s lapsed claim during a backlog (%s)', (engine, makeDb) => {
-  let db: { url: string; drop(): Promise<void> } | null = null
-  let world: TestWorld
+describe.each(BOTH_ENGINES)('a dead node’s lapsed claim during a backlog (%s)', (engine) => {
   let node: LifecycleEngine | undefined
-  const skip = engine === 'PostgreSQL' && !pg
-
-  beforeAll(async () => {
-    if (skip) return
-    db = await makeDb()
-    world = await startTestWorld(db ? { databaseUrl: db.url } : {})
-  })
-  afterAll(async () => {
-    if (skip) return
+  const on = worldOn(engine, async () => {
     await node?.stop()
-    await world.close()
-    await db?.drop()
   })
 
-  it.skipIf(skip)('is revoked ahead of the fresh expiries already queued', async () => {
-    const { deps } = world.runtime
+  it.skipIf(on.skip)('is revoked ahead of the fresh expiries already queued', async () => {
+    const { deps } = on.world.runtime
     const { store } = deps
-    const now = world.clock.now().getTime()
+    const now = on.world.clock.now().getTime()
     // All overdue, soonest first; the dead node's grant is the last of them, so in expiry order
     // it would be revoked last.
     const ids = await seedActiveGrants(store, deps.ids, BACKLOG, new Date(now - 120_000), (i) => new Date(now - 60_000 + i))
