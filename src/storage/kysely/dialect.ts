@@ -49,25 +49,53 @@ const PG_TYPES: pg.CustomTypesConfig = {
 /**
  * BEGIN IMMEDIATE takes the write lock when a transaction starts. A deferred BEGIN would upgrade
  * at its first write and fail at once with SQLITE_BUSY, without waiting, whenever another process
- * wrote in between; immediate transactions queue on busy_timeout instead, which also serialises
- * audit appends across processes.
+ * wrote in between; immediate transactions queue instead, which also serialises audit appends
+ * across processes. They queue on the event loop, not in SQLite's busy handler: that handler
+ * sleeps the whole thread (1, 2, 5, 10 ms…), so a `serve --workers` process waiting for the lock
+ * served nothing meanwhile (2 workers gave 0.93× the requests of 1), and two connections in one
+ * thread could never let each other finish. The wait stays bounded by the busy timeout.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #raw: SqliteDatabase.Database | undefined
+  constructor(config: SqliteDialectConfig, raw?: SqliteDatabase.Database) {
+    super(config)
+    this.#raw = raw
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    const raw = this.#raw
+    if (!raw) {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+      return
+    }
+    const started = Date.now()
+    for (let attempt = 0; ; attempt++) {
+      raw.pragma('busy_timeout = 0')
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+        return
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() - started > SQLITE_BUSY_TIMEOUT_MS) throw error
+      } finally {
+        raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
+      }
+      await new Promise((r) => setTimeout(r, attempt < 4 ? 0 : 1))
+    }
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig
+  readonly #raw: SqliteDatabase.Database | undefined
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(config: SqliteDialectConfig, raw?: SqliteDatabase.Database) {
     super(config)
     this.#config = config
+    this.#raw = raw
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config)
+    return new ImmediateSqliteDriver(this.#config, this.#raw)
   }
 }
 
@@ -146,7 +174,7 @@ export function createDialect(options: DatabaseOptions): {
       },
     }
     const closed = () => stopped ?? checkpointer.stop()
-    return { dialect: new ImmediateSqliteDialect({ database: sqlite }), engine: 'sqlite', sqlite, closed }
+    return { dialect: new ImmediateSqliteDialect({ database: sqlite }, db), engine: 'sqlite', sqlite, closed }
   }
   return { dialect: new ImmediateSqliteDialect({ database: sqlite }), engine: 'sqlite', sqlite }
 }
