@@ -113,12 +113,22 @@ function inOwnProcess(bench: Benchmark, argv: string[]): Promise<BenchResult> {
     '--in-process',
   ]
   const child = fork(ENTRY, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  // Stopped from outside, the benchmark gets the signal to clean up after itself (its
+  // throwaway PostgreSQL clusters); the suite then exits as its child did.
+  const forward = (signal: NodeJS.Signals) => {
+    child.kill(signal)
+  }
+  process.on('SIGTERM', forward)
+  process.on('SIGINT', forward)
   return new Promise((resolve, reject) => {
     let result: BenchResult | null = null
     child.on('message', (message: BenchResult) => {
       result = message
     })
     child.on('exit', (code, signal) => {
+      process.off('SIGTERM', forward)
+      process.off('SIGINT', forward)
+      if (code === 143 || code === 130) process.exit(code)
       if (result !== null) resolve(result)
       else
         reject(

@@ -9,6 +9,33 @@ import { freePort } from './free-port.js'
 
 const run = promisify(execFile)
 
+/** Clusters this process started and has not stopped yet. */
+const running = new Set<() => Promise<void>>()
+let signalsHooked = false
+
+/**
+ * A benchmark stopped by SIGTERM or SIGINT (the suite forwards them to the benchmark's process)
+ * stops its throwaway clusters before it exits: `pg_ctl start` daemonises the server, so
+ * nothing else would, and each one left behind holds memory, a port and a temporary directory.
+ */
+function stopClustersOnSignal(): void {
+  if (signalsHooked) return
+  signalsHooked = true
+  let exiting = false
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    // Not `once`: a terminal's SIGINT reaches this process and the suite forwards it too, and a
+    // second signal must not end the process before its clusters are stopped.
+    process.on(signal, () => {
+      if (exiting) return
+      exiting = true
+      // Exiting anyway: a connection the stop cuts may throw from a client nobody listens to
+      // any more, and that must not end the process before the directories are removed.
+      process.on('uncaughtException', () => undefined)
+      void Promise.allSettled([...running].map((stop) => stop())).then(() => process.exit(code))
+    })
+  }
+}
+
 export interface BenchPostgres {
   /** A database of its own, created for this benchmark. */
   url: string
@@ -118,11 +145,14 @@ async function startCluster(bin: string): Promise<{ url: string; stop(): Promise
   await writeFile(pwfile, password, { mode: 0o600 })
   await giveToServerUser(pwfile)
   const stop = async () => {
+    running.delete(stop)
     await tool(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']).catch(
       () => undefined,
     )
     await rm(dir, { recursive: true, force: true })
   }
+  running.add(stop)
+  stopClustersOnSignal()
   try {
     await tool(bin, 'initdb', [
       ...['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8'],

@@ -2,6 +2,7 @@ import type { Logger } from '../app/deps.js'
 import type { Config } from '../config/schema.js'
 import { nodeWideMetricNames, processOnly } from './cluster-metrics.js'
 import { isTagged, type PrimaryMessage, type WorkerMessage } from './cluster-protocol.js'
+import { HeldUntilReady } from './held-until-ready.js'
 import type { ClusterWorkerHooks, Runtime } from './runtime.js'
 import { startServer } from './server.js'
 
@@ -67,10 +68,10 @@ export async function runClusterWorker(config: Config, log: Logger): Promise<voi
     checkpointNow: () => ask((id) => ({ hg: 'checkpoint', id }), 'checkpoint'),
   }
 
-  let runtime: Runtime | null = null
+  // A reload announced while this worker starts must still reach it (see HeldUntilReady).
+  const inbox = new HeldUntilReady<PrimaryMessage>()
   process.on('message', (message: unknown) => {
-    if (!isTagged(message) || runtime === null) return
-    onPrimaryMessage(message as PrimaryMessage, runtime)
+    if (isTagged(message)) inbox.deliver(message as PrimaryMessage)
   })
   const onPrimaryMessage = (message: PrimaryMessage, rt: Runtime) => {
     switch (message.hg) {
@@ -80,9 +81,15 @@ export async function runClusterWorker(config: Config, log: Logger): Promise<voi
         })
         break
       case 'collect':
-        void rt.metrics.registry.getMetricsAsJSON().then((json) => {
-          send({ hg: 'collected', id: message.id, json: processOnly(json, nodeWideMetricNames(rt.metrics)) })
-        })
+        rt.metrics.registry.getMetricsAsJSON().then(
+          (json) => {
+            send({ hg: 'collected', id: message.id, json: processOnly(json, nodeWideMetricNames(rt.metrics)) })
+          },
+          (error: unknown) => {
+            // The primary leaves this worker out of the scrape when no answer comes.
+            log.error({ err: error }, 'metrics collection failed in this worker')
+          },
+        )
         break
       case 'scraped':
         answer(message.id, (w) => {
@@ -120,7 +127,10 @@ export async function runClusterWorker(config: Config, log: Logger): Promise<voi
     log.error({ err: error }, 'worker failed to start')
     process.exit(1)
   }
-  runtime = server.runtime
+  const runtime = server.runtime
+  inbox.ready((message) => {
+    onPrimaryMessage(message, runtime)
+  })
   let stopping = false
   // SIGINT from a terminal reaches the whole process group, and the primary then sends SIGTERM too.
   const stop = () => {

@@ -1,4 +1,4 @@
-import type { ConnectorHost, Sealer } from '../app/deps.js'
+import type { ConnectorHost, Logger, Sealer } from '../app/deps.js'
 import type { ConnectorDefinition, ConnectorInstance, ConnectorStateStore } from '../connectors/connector.js'
 import { connectorDefinition, createConnector } from '../connectors/registry.js'
 import { openTargetSecrets } from '../app/target-secrets.js'
@@ -14,6 +14,8 @@ export interface ConnectorHostDeps {
   ids: IdSource
   /** Told of every target call (metrics); the one place all use cases' calls pass through. */
   observe?: ConnectorOperationObserver
+  /** Where a replaced instance's failure to close is reported (nobody awaits that close). */
+  log?: Logger
 }
 
 /**
@@ -36,7 +38,13 @@ export class CachingConnectorHost implements ConnectorHost {
     const stamp = `${target.kind}:${JSON.stringify(target.config)}`
     const cached = this.#cache.get(target.id)
     if (cached?.stamp === stamp) return Promise.resolve(cached.instance)
-    if (cached) void cached.instance.close()
+    if (cached) {
+      // The replaced instance's pools are not ours to wait for, but a close that fails must not
+      // become an unhandled rejection (which ends the process).
+      cached.instance.close().catch((error: unknown) => {
+        this.#deps.log?.warn({ err: error, targetId: target.id }, 'closing a replaced connector instance failed')
+      })
+    }
     const { clock, ids } = this.#deps
     const created = createConnector(target.kind, openTargetSecrets(target.config, this.#deps.sealer), {
       now: () => clock.now(),

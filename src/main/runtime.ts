@@ -110,6 +110,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     sealer,
     clock,
     ids,
+    log,
     observe: ({ kind, op, outcome, seconds }) => {
       metrics.connectorOperations.inc({ kind, op, outcome })
       metrics.connectorOperationSeconds.observe({ kind, op }, seconds)

@@ -250,7 +250,12 @@ export function auditRepository(scope: Scope): AuditRepository {
       unwritten.push(...items)
       if (!hooked) {
         hooked = true
-        deferred(flush)
+        // Unhooked as it runs: an append made after it (by a later before-commit hook) hooks
+        // again, rather than being left out of the commit.
+        deferred(() => {
+          hooked = false
+          return flush()
+        })
       }
       return items.map((i) => i.event)
     } catch (error) {
