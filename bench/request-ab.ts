@@ -32,7 +32,7 @@ async function load(root: string): Promise<ServedWorldModule> {
 }
 
 const a = await (await load(rootA)).servedWorld(pgUrl)
-const b = await (await load(rootB)).servedWorld(pgUrl === undefined ? undefined : `${pgUrl}`)
+const b = await (await load(rootB)).servedWorld(pgUrl)
 try {
   await a.oneAtATime(150)
   await b.oneAtATime(150)

@@ -31,7 +31,7 @@ if (pgUrl !== null) {
     'postgres',
     async () => {
       const db = await freshPgDatabase(pgUrl)
-      pgDrop = db.drop
+      pgDrop = () => db.drop()
       return openStore({ databaseUrl: db.url })
     },
   ])
