@@ -7,8 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  * Cedar) is served in process, and short rounds of one-request-at-a-time alternate between them,
  * so both see the same machine. On a shared machine the wall time of a whole run swings by a
  * third between back-to-back runs of one build; paired rounds a few hundred ms apart do not.
- *   node dist-bench/bench/request-ab.js BUILD_A BUILD_B [--pg URL] [--pairs 40] [--samples 50]
- * BUILD_* are build roots (`dist-bench`, or a copy of an earlier build under it).
+ *   node dist-bench/bench/request-ab.js BUILD_A BUILD_B [--pairs 40] [--samples 50]
+ * BUILD_* are build roots (`dist-bench`, or a copy of an earlier build under it). SQLite only (two
+ * worlds would seed one PostgreSQL database twice). Not for a change to process-wide state (async
+ * hooks, V8 flags): both builds share the process, so compare those in separate runs.
  */
 const buildRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 copyFileSync(path.join(buildRoot, '..', 'package.json'), path.join(buildRoot, 'package.json'))
@@ -22,7 +24,6 @@ function option(name: string): string | undefined {
 
 const [rootA, rootB] = process.argv.slice(2, 4)
 if (rootA === undefined || rootB === undefined) throw new Error('usage: request-ab BUILD_A BUILD_B')
-const pgUrl = option('pg')
 const pairs = Number(option('pairs') ?? 40)
 const samples = Number(option('samples') ?? 50)
 
@@ -31,8 +32,8 @@ async function load(root: string): Promise<ServedWorldModule> {
   return (await import(pathToFileURL(file).href)) as ServedWorldModule
 }
 
-const a = await (await load(rootA)).servedWorld(pgUrl)
-const b = await (await load(rootB)).servedWorld(pgUrl)
+const a = await (await load(rootA)).servedWorld(undefined)
+const b = await (await load(rootB)).servedWorld(undefined)
 try {
   await a.oneAtATime(150)
   await b.oneAtATime(150)
