@@ -7,7 +7,7 @@ import {
   type NotificationRouting,
   type Person,
 } from '../domain/notifications.js'
-import type { OutboxRepository, Repositories, Store } from '../storage/store.js'
+import { wrapRepository, type OutboxRepository, type Repositories, type Store } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
 
 /**
@@ -110,12 +110,13 @@ export function withOutboxSignal(store: Store, onQueued: () => void): Store {
   const transaction: Store['transaction'] = async (fn) => {
     const seen = { queued: false }
     const result = await store.transaction((tx) =>
-      fn({
-        ...tx,
-        outbox: tracked(tx.outbox, () => {
-          seen.queued = true
-        }),
-      }),
+      fn(
+        wrapRepository(tx, 'outbox', (outbox) =>
+          tracked(outbox, () => {
+            seen.queued = true
+          }),
+        ),
+      ),
     )
     if (seen.queued) onQueued()
     return result

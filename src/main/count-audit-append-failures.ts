@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.js'
-import type { AuditRepository, Repositories, Store } from '../storage/store.js'
+import { wrapRepository, type AuditRepository, type Repositories, type Store } from '../storage/store.js'
 
 /**
  * The store, calling `onFailure` whenever an audit append throws. The append runs in the
@@ -38,7 +38,7 @@ export function countAuditAppendFailures(store: Store, onFailure: () => void): S
   const transaction: Store['transaction'] = async (fn) => {
     try {
       return await store.transaction((tx: Repositories) =>
-        fn({ ...tx, audit: countedAudit(tx.audit) }),
+        fn(wrapRepository(tx, 'audit', countedAudit)),
       )
     } catch (error) {
       if (error instanceof AppError && error.code === 'audit.write_failed') count(error)

@@ -426,3 +426,18 @@ export interface Store extends Repositories {
   ping(): Promise<void>
   close(): Promise<void>
 }
+
+/**
+ * `tx` with one repository wrapped, the others reached through it as they are. Not a spread: a
+ * store may build its repositories on first use, and a spread would build every one of them.
+ */
+export function wrapRepository<K extends keyof Repositories>(
+  tx: Repositories,
+  name: K,
+  wrap: (inner: Repositories[K]) => Repositories[K],
+): Repositories {
+  let wrapped: Repositories[K] | undefined
+  return Object.create(tx, {
+    [name]: { enumerable: true, get: () => (wrapped ??= wrap(tx[name])) },
+  }) as Repositories
+}

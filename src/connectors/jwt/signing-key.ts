@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey } from 'jose'
 import { z } from 'zod'
 import { ConnectorError, type ConnectorStateStore } from '../connector.js'
@@ -15,7 +16,8 @@ export interface PublicJwk {
 
 export interface SigningKey {
   kid: string
-  privateKey: CryptoKey
+  /** node:crypto's form: signing in this thread (compact-jwt.ts). */
+  privateKey: KeyObject
   publicKey: CryptoKey
   publicJwk: PublicJwk
 }
@@ -48,7 +50,7 @@ export async function loadSigningKey(state: ConnectorStateStore): Promise<Signin
       throw new Error('not an asymmetric key')
     return {
       kid,
-      privateKey,
+      privateKey: KeyObject.from(privateKey),
       publicKey,
       publicJwk: { ...publicFields, kid, alg: 'EdDSA', use: 'sig' },
     }

@@ -8,11 +8,11 @@ import {
   type Dialect,
   type Driver,
   type SqliteDialectConfig,
-  type SqliteDatabase as KyselySqliteDatabase,
 } from 'kysely'
 import pg from 'pg'
 import { AppError } from '../../domain/errors.js'
 import type { Engine } from './database.js'
+import type { SqliteConnection } from './direct-sqlite.js'
 import { withStatementCache } from './statement-cache.js'
 import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js'
 
@@ -136,7 +136,7 @@ export function createDialect(options: DatabaseOptions): {
   dialect: Dialect
   engine: Engine
   /** The SQLite connection the dialect wraps (statement cache included); none on PostgreSQL. */
-  sqlite?: KyselySqliteDatabase
+  sqlite?: SqliteConnection
   /** Resolves once helpers the connection started (the checkpoint worker) have ended after close. */
   closed?: () => Promise<void>
 } {
@@ -163,6 +163,9 @@ export function createDialect(options: DatabaseOptions): {
     const checkpointer = startWalCheckpointer(db, options.sqlitePath, options.walCheckpoints)
     let stopped: Promise<void> | undefined
     sqlite = {
+      get inTransaction() {
+        return cached.inTransaction
+      },
       prepare: (sql) => cached.prepare(sql),
       close() {
         // Kysely's close is synchronous; the store awaits `closed` after it. The connection closes

@@ -1,5 +1,10 @@
 import type { SqliteDatabase as KyselySqliteDatabase, QueryResult } from 'kysely'
 
+/** The one SQLite connection as the store holds it: Kysely's view, plus whether a transaction is open on it. */
+export interface SqliteConnection extends KyselySqliteDatabase {
+  readonly inTransaction: boolean
+}
+
 /**
  * Synchronous statements on the one SQLite connection, for a scope that holds it: an open
  * transaction (Kysely's connection mutex keeps every other query out until it ends). Kysely's

@@ -27,8 +27,7 @@ import type { Scope } from './scope.js'
 import type { Database, Engine, Executor } from './database.js'
 import { repositoriesFor } from './repositories.js'
 import { toStoreError } from './store-errors.js'
-import { directSqlite, type DirectSqlite } from './direct-sqlite.js'
-import type { SqliteDatabase } from 'kysely'
+import { directSqlite, type DirectSqlite, type SqliteConnection } from './direct-sqlite.js'
 import { RowCache } from './row-cache.js'
 
 interface OpenTransaction {
@@ -68,12 +67,12 @@ export class KyselyStore implements Store {
   readonly #inTransaction = new AsyncLocalStorage<OpenTransaction>()
   #closed = false
 
-  readonly #sqlite: SqliteDatabase | undefined
+  readonly #sqlite: SqliteConnection | undefined
   readonly #closedHelpers: (() => Promise<void>) | undefined
   readonly #rows: RowCache | undefined
 
   /** `sqlite`: the connection under a SQLite dialect, for direct statements inside transactions. */
-  constructor(db: Kysely<Database>, engine: Engine, sqlite?: SqliteDatabase, closed?: () => Promise<void>) {
+  constructor(db: Kysely<Database>, engine: Engine, sqlite?: SqliteConnection, closed?: () => Promise<void>) {
     this.#db = db
     this.#closedHelpers = closed
     this.engine = engine
@@ -84,12 +83,20 @@ export class KyselyStore implements Store {
     // checkUsable first: a cached read must fail as fast as a database read would.
     const rows = sqlite ? new RowCache(() => (checkUsable(), dataVersion(sqlite))) : undefined
     this.#rows = rows
+    // Statements outside a transaction go straight to the connection whenever no transaction is
+    // open on it: then nothing uncommitted can be seen, and it is what Kysely would do once its
+    // connection mutex let it in, minus the executor (several times SQLite's own time for a
+    // one-row read; see direct-sqlite.ts). While a transaction is open they queue in Kysely.
+    const idle = sqlite ? directSqlite(sqlite, () => !sqlite.inTransaction) : undefined
     const root: Scope = {
       engine,
       rows,
       get db(): Executor {
         checkUsable()
         return db
+      },
+      get direct(): DirectSqlite | undefined {
+        return idle !== undefined && sqlite?.inTransaction === false ? idle : undefined
       },
       atomic: (fn) => {
         checkUsable()
@@ -191,7 +198,7 @@ export class KyselyStore implements Store {
 }
 
 /** Changes whenever another connection commits to the database (SQLite's own signal). */
-function dataVersion(sqlite: SqliteDatabase): number {
+function dataVersion(sqlite: SqliteConnection): number {
   const [row] = sqlite.prepare('pragma data_version').all([]) as Array<{ data_version: number }>
   return row?.data_version ?? 0
 }

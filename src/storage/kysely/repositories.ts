@@ -20,26 +20,61 @@ import { reportRepository } from './report-repository.js'
 import { siemCursorRepository } from './siem-cursor-repository.js'
 import { lifecycleNodeRepository } from './lifecycle-node-repository.js'
 
-/** Every repository bound to one scope, each reporting failures as the product's errors. */
+type Factories = { [K in keyof Repositories]: (scope: Scope) => Repositories[K] }
+
+const FACTORIES: Factories = {
+  identities: identityRepository,
+  catalog: catalogRepository,
+  requests: requestRepository,
+  reviews: reviewRepository,
+  grants: grantRepository,
+  tokens: tokenRepository,
+  audit: auditRepository,
+  connectorState: connectorStateRepository,
+  findings: findingRepository,
+  breakGlassReviews: breakGlassReviewRepository,
+  exceptions: exceptionRepository,
+  provisioning: provisioningRepository,
+  nonces: nonceRepository,
+  workloadExchanges: workloadExchangeRepository,
+  outbox: outboxRepository,
+  reports: reportRepository,
+  siemCursors: siemCursorRepository,
+  lifecycleNodes: lifecycleNodeRepository,
+}
+
+const SCOPE = Symbol('scope')
+const BUILT = Symbol('built')
+
+interface Bound {
+  [SCOPE]: Scope
+  [BUILT]: Partial<Record<keyof Repositories, unknown>>
+}
+
+/** One getter per repository, shared by every scope's object: built on first use, then kept. */
+const LAZY = Object.create(
+  Object.prototype,
+  Object.fromEntries(
+    (Object.keys(FACTORIES) as Array<keyof Repositories>).map((name) => [
+      name,
+      {
+        enumerable: true,
+        get(this: Bound): unknown {
+          return (this[BUILT][name] ??= withStoreErrors(FACTORIES[name](this[SCOPE]) as object))
+        },
+      },
+    ]),
+  ) as PropertyDescriptorMap,
+) as object
+
+/**
+ * Every repository bound to one scope, each reporting failures as the product's errors. Each is
+ * built on first use: a transaction touches three or four of the eighteen, and building and
+ * wrapping all of them for each of a request's transactions showed in its profile.
+ */
 export function repositoriesFor(scope: Scope): Repositories {
-  return {
-    identities: withStoreErrors(identityRepository(scope)),
-    catalog: withStoreErrors(catalogRepository(scope)),
-    requests: withStoreErrors(requestRepository(scope)),
-    reviews: withStoreErrors(reviewRepository(scope)),
-    grants: withStoreErrors(grantRepository(scope)),
-    tokens: withStoreErrors(tokenRepository(scope)),
-    audit: withStoreErrors(auditRepository(scope)),
-    connectorState: withStoreErrors(connectorStateRepository(scope)),
-    findings: withStoreErrors(findingRepository(scope)),
-    breakGlassReviews: withStoreErrors(breakGlassReviewRepository(scope)),
-    exceptions: withStoreErrors(exceptionRepository(scope)),
-    provisioning: withStoreErrors(provisioningRepository(scope)),
-    nonces: withStoreErrors(nonceRepository(scope)),
-    workloadExchanges: withStoreErrors(workloadExchangeRepository(scope)),
-    outbox: withStoreErrors(outboxRepository(scope)),
-    reports: withStoreErrors(reportRepository(scope)),
-    siemCursors: withStoreErrors(siemCursorRepository(scope)),
-    lifecycleNodes: withStoreErrors(lifecycleNodeRepository(scope)),
-  }
+  const bound = Object.create(LAZY) as Bound
+  bound[SCOPE] = scope
+  bound[BUILT] = {}
+  return bound as unknown as Repositories
 }

@@ -14,6 +14,26 @@ const INSERT_REVIEWER = new PreparedStatement<{ request_id: string; reviewer_id:
 const GET = new PreparedStatement<{ id: string }>((db, a) =>
   db.selectFrom('requests').selectAll().where('id', '=', a.id),
 )
+/**
+ * The cool-down lookup every submission makes (cooldown.ts): `list` with exactly these filters,
+ * compiled once. The same SQL `list` builds for them, so the plan test holds for both.
+ */
+const RECENT_IN_STATE = new PreparedStatement<{
+  requester_id: string
+  state: RequestRow['state']
+  entitlement_id: string
+  limit: number
+}>((db, a) =>
+  db
+    .selectFrom('requests')
+    .selectAll()
+    .orderBy('submitted_at', 'desc')
+    .orderBy('id', 'desc')
+    .where('requester_id', '=', a.requester_id)
+    .where('state', 'in', [a.state])
+    .where('entitlement_id', '=', a.entitlement_id)
+    .limit(a.limit),
+)
 
 function toRequest(row: RequestRow): AccessRequest {
   return {
@@ -96,6 +116,21 @@ export function requestRepository(scope: Scope): RequestRepository {
 
     async list(filter) {
       if (filter.states?.length === 0) return []
+      const { requesterId, entitlementId, states, limit } = filter
+      const [state] = states ?? []
+      if (
+        requesterId !== undefined &&
+        entitlementId !== undefined &&
+        state !== undefined &&
+        states?.length === 1 &&
+        limit !== undefined &&
+        filter.subjectId === undefined &&
+        filter.reviewerId === undefined &&
+        filter.ticketRef === undefined
+      ) {
+        const args = { requester_id: requesterId, state, entitlement_id: entitlementId, limit }
+        return (await RECENT_IN_STATE.execute<RequestRow>(scope, args)).rows.map(toRequest)
+      }
       let query = scope.db
         .selectFrom('requests')
         .selectAll()

@@ -1,5 +1,5 @@
 import type SqliteDatabase from 'better-sqlite3'
-import type { SqliteDatabase as KyselySqliteDatabase } from 'kysely'
+import type { SqliteConnection } from './direct-sqlite.js'
 
 /** Enough for every distinct statement the repositories compile, with room for IN-list variants. */
 const DEFAULT_CAPACITY = 1_000
@@ -15,9 +15,12 @@ const DEFAULT_CAPACITY = 1_000
 export function withStatementCache(
   db: SqliteDatabase.Database,
   capacity = DEFAULT_CAPACITY,
-): KyselySqliteDatabase {
+): SqliteConnection {
   const cache = new Map<string, SqliteDatabase.Statement>()
   return {
+    get inTransaction() {
+      return db.inTransaction
+    },
     close: () => {
       cache.clear()
       db.close()
