@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { jwtVerify } from 'jose'
+import { jwtVerify, SignJWT } from 'jose'
 import { z } from 'zod'
 import { Secret } from '../../config/secret.js'
 import {
@@ -14,7 +14,6 @@ import {
   type RevokeOutcome,
 } from '../connector.js'
 import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
-import { signCompactJwt } from './compact-jwt.js'
 import { loadSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
 import { checkAborted } from '../abort.js'
 
@@ -124,23 +123,20 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
       if (aud !== config.audience) await guardState(() => state.putIfAbsent(audienceKey(aud), aud))
       const key = await signingKey()
       checkAborted(signal)
-      // Claims in the order jose's SignJWT builder wrote them, so tokens read as before.
-      const token = signCompactJwt(
-        { alg: 'EdDSA', kid: key.kid, typ: TOKEN_TYPE },
-        {
-          scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
-          hg_grant: grant.grantId,
-          hg_entitlement: grant.entitlementId,
-          iss: config.issuer,
-          sub: grant.subjectId,
-          aud,
-          jti,
-          iat: now,
-          nbf,
-          exp,
-        },
-        key.privateKey,
-      )
+      const token = await new SignJWT({
+        scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
+        hg_grant: grant.grantId,
+        hg_entitlement: grant.entitlementId,
+      })
+        .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: TOKEN_TYPE })
+        .setIssuer(config.issuer)
+        .setSubject(grant.subjectId)
+        .setAudience(aud)
+        .setJti(jti)
+        .setIssuedAt(now)
+        .setNotBefore(nbf)
+        .setExpirationTime(exp)
+        .sign(key.privateKey)
       const expiresAt = new Date(exp * 1000)
       return {
         handle: { jti, exp, kid: key.kid },

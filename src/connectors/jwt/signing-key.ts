@@ -1,4 +1,3 @@
-import { KeyObject } from 'node:crypto'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey } from 'jose'
 import { z } from 'zod'
 import { ConnectorError, type ConnectorStateStore } from '../connector.js'
@@ -16,8 +15,7 @@ export interface PublicJwk {
 
 export interface SigningKey {
   kid: string
-  /** node:crypto's form: signing in this thread (compact-jwt.ts). */
-  privateKey: KeyObject
+  privateKey: CryptoKey
   publicKey: CryptoKey
   publicJwk: PublicJwk
 }
@@ -50,7 +48,7 @@ export async function loadSigningKey(state: ConnectorStateStore): Promise<Signin
       throw new Error('not an asymmetric key')
     return {
       kid,
-      privateKey: KeyObject.from(privateKey),
+      privateKey,
       publicKey,
       publicJwk: { ...publicFields, kid, alg: 'EdDSA', use: 'sig' },
     }
