@@ -157,13 +157,34 @@ async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[])
   return patches.map((p) => changed.has(p.grant.id))
 }
 
+/** Every column of grants, in the order `getMany` selects them on SQLite's direct path. */
+const GRANT_COLUMNS = [
+  'id', 'request_id', 'subject_id', 'entitlement_id', 'target_id', 'connector_kind', 'break_glass',
+  'state', 'target_name', 'starts_at', 'expires_at', 'handle', 'credential_ciphertext',
+  'credential_retrieved_at', 'issued_at', 'issue_attempts', 'revoke_attempts', 'next_attempt_at',
+  'last_error', 'revoke_reason', 'revoke_due_at', 'revoked_at', 'revocation_lag_ms',
+  'verification', 'lease_owner', 'lease_until', 'created_at', 'version',
+] as const satisfies ReadonlyArray<keyof GrantRow>
+
+/** A column added to GrantRow must be added above too, or this stops compiling. */
+type MissingColumn = Exclude<keyof GrantRow, (typeof GRANT_COLUMNS)[number]>
+export type GrantColumnsComplete = [MissingColumn] extends [never] ? true : MissingColumn
+
+/** A row read as the array of GRANT_COLUMNS. */
+function rowOf(values: readonly unknown[]): GrantRow {
+  const row: Record<string, unknown> = {}
+  for (let i = 0; i < GRANT_COLUMNS.length; i++) row[GRANT_COLUMNS[i] as string] = values[i]
+  return row as unknown as GrantRow
+}
+
 const selectTexts = new Map<number, string>()
 
-/** `select * from grants where id in (?, …)` for `n` ids, SQLite's placeholders. */
+/** `select <GRANT_COLUMNS> from grants where id in (?, …)` for `n` ids, SQLite's placeholders. */
 function selectByIds(n: number): string {
   let text = selectTexts.get(n)
   if (text === undefined) {
-    text = `select * from "grants" where "id" in (${Array.from({ length: n }, () => '?').join(', ')})`
+    const list = GRANT_COLUMNS.map((c) => `"${c}"`).join(', ')
+    text = `select ${list} from "grants" where "id" in (${Array.from({ length: n }, () => '?').join(', ')})`
     selectTexts.set(n, text)
   }
   return text
@@ -262,7 +283,7 @@ export function grantRepository(scope: Scope): GrantRepository {
         // In a SQLite transaction (a revocation batch's claim), straight to the connection:
         // building and compiling a 500-value query through Kysely cost more than the read.
         const rows = scope.direct
-          ? scope.direct.execute<GrantRow>(selectByIds(chunk.length), chunk).rows
+          ? scope.direct.values(selectByIds(chunk.length), chunk).map(rowOf)
           : await scope.db.selectFrom('grants').selectAll().where('id', 'in', chunk).execute()
         for (const row of rows) found.push(toGrant(row))
       }

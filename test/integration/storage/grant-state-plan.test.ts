@@ -1,8 +1,8 @@
 import { Kysely, sql, type CompiledQuery } from 'kysely'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
 import type { Database, Executor } from '../../../src/storage/kysely/database.js'
 import { createDialect, type DatabaseOptions } from '../../../src/storage/kysely/dialect.js'
-import { grantRepository } from '../../../src/storage/kysely/grant-repository.js'
+import { grantRepository, type GrantColumnsComplete } from '../../../src/storage/kysely/grant-repository.js'
 import { reportRepository } from '../../../src/storage/kysely/report-repository.js'
 import { migrateToLatest } from '../../../src/storage/kysely/open-store.js'
 import type { Scope } from '../../../src/storage/kysely/scope.js'
@@ -118,6 +118,10 @@ const QUERIES: ReadonlyArray<readonly [name: string, call: (g: GrantRepository) 
     ['grants_subject'],
   ],
 ]
+
+// getMany's direct SQLite path reads rows as arrays of a listed set of columns; tsc fails here
+// when a column added to GrantRow is missing from that list.
+expectTypeOf<GrantColumnsComplete>().toEqualTypeOf<true>()
 
 const engines = baseUrl === null ? (['sqlite'] as const) : (['sqlite', 'postgres'] as const)
 
