@@ -21,6 +21,12 @@ export interface LifecycleEngineOptions {
    * a second batch only adds its stretch to the same turn of the event loop.
    */
   revocationBatches?: number
+  /**
+   * Grants per revocation batch at most (default MAX_REVOCATION_BATCH). A grant that falls due
+   * while a batch runs waits for it, so on SQLite, where a batch holds the event loop for its
+   * whole length and costs the same per grant at 100 as at 500, a shorter batch is shorter lag.
+   */
+  revocationBatchSize?: number
   /** Runs after each sweep (e.g. audit checkpoints). */
   afterSweep?: () => Promise<void>
   /**
@@ -276,8 +282,9 @@ export class LifecycleEngine {
   #nextRevocationBatch(): (() => Promise<unknown>) | undefined {
     if (this.#batchesRunning >= (this.#o.revocationBatches ?? REVOCATION_BATCHES_IN_FLIGHT)) return undefined
     const ids: string[] = []
+    const size = Math.min(this.#o.revocationBatchSize ?? MAX_REVOCATION_BATCH, MAX_REVOCATION_BATCH)
     for (const queue of [this.#urgent, this.#due]) {
-      while (ids.length < MAX_REVOCATION_BATCH) {
+      while (ids.length < size) {
         const id = queue.shift()
         if (id === undefined) break
         ids.push(id)

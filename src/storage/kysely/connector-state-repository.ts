@@ -1,14 +1,11 @@
 import type { ConnectorStateRepository } from '../store.js'
 import type { Scope } from './scope.js'
-import { PreparedStatement } from './prepared-statement.js'
+import { MultiRowInsert } from './multi-row-insert.js'
 
-const INSERT_IF_ABSENT = new PreparedStatement<{ target_id: string; key: string; value: string }>(
-  (db, row) =>
-    db
-      .insertInto('connector_state')
-      .values(row)
-      .onConflict((oc) => oc.columns(['target_id', 'key']).doNothing()),
-)
+/** A batch of revocation records: one statement per few hundred rows, on both engines. */
+const INSERT_MANY_IF_ABSENT = new MultiRowInsert('connector_state', ['target_id', 'key', 'value'], {
+  skipTaken: ['target_id', 'key'],
+})
 
 /** Keys per `in (…)` list: far below both engines' parameter limits. */
 const IN_LIST_CHUNK = 500
@@ -54,22 +51,8 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
     async putManyIfAbsent(targetId, entries) {
       if (entries.length === 0) return
       await scope.atomic(async (db, direct) => {
-        if (direct || scope.engine !== 'postgres') {
-          const inner: Scope = { ...scope, db, direct }
-          for (const [key, value] of entries) {
-            await INSERT_IF_ABSENT.execute(inner, { target_id: targetId, key, value })
-          }
-          return
-        }
-        // On PostgreSQL a statement is a round trip: a few hundred rows per insert.
-        for (let i = 0; i < entries.length; i += IN_LIST_CHUNK) {
-          const chunk = entries.slice(i, i + IN_LIST_CHUNK)
-          await db
-            .insertInto('connector_state')
-            .values(chunk.map(([key, value]) => ({ target_id: targetId, key, value })))
-            .onConflict((oc) => oc.columns(['target_id', 'key']).doNothing())
-            .execute()
-        }
+        const rows = entries.map(([key, value]) => ({ target_id: targetId, key, value }))
+        await INSERT_MANY_IF_ABSENT.execute({ ...scope, db, direct }, rows)
       })
     },
 

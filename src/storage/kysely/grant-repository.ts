@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely'
-import type { Grant, GrantState } from '../../domain/grant.js'
+import { GRANT_STATES, type Grant, type GrantState } from '../../domain/grant.js'
 import type { GrantPatch, GrantRepository } from '../store.js'
 import { fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './codec.js'
 import type { Scope } from './scope.js'
@@ -157,13 +157,34 @@ async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[])
   return patches.map((p) => changed.has(p.grant.id))
 }
 
+/** Every column of grants, in the order `getMany` selects them on SQLite's direct path. */
+const GRANT_COLUMNS = [
+  'id', 'request_id', 'subject_id', 'entitlement_id', 'target_id', 'connector_kind', 'break_glass',
+  'state', 'target_name', 'starts_at', 'expires_at', 'handle', 'credential_ciphertext',
+  'credential_retrieved_at', 'issued_at', 'issue_attempts', 'revoke_attempts', 'next_attempt_at',
+  'last_error', 'revoke_reason', 'revoke_due_at', 'revoked_at', 'revocation_lag_ms',
+  'verification', 'lease_owner', 'lease_until', 'created_at', 'version',
+] as const satisfies ReadonlyArray<keyof GrantRow>
+
+/** A column added to GrantRow must be added above too, or this stops compiling. */
+type MissingColumn = Exclude<keyof GrantRow, (typeof GRANT_COLUMNS)[number]>
+export type GrantColumnsComplete = [MissingColumn] extends [never] ? true : MissingColumn
+
+/** A row read as the array of GRANT_COLUMNS. */
+function rowOf(values: readonly unknown[]): GrantRow {
+  const row: Record<string, unknown> = {}
+  for (let i = 0; i < GRANT_COLUMNS.length; i++) row[GRANT_COLUMNS[i] as string] = values[i]
+  return row as unknown as GrantRow
+}
+
 const selectTexts = new Map<number, string>()
 
-/** `select * from grants where id in (?, …)` for `n` ids, SQLite's placeholders. */
+/** `select <GRANT_COLUMNS> from grants where id in (?, …)` for `n` ids, SQLite's placeholders. */
 function selectByIds(n: number): string {
   let text = selectTexts.get(n)
   if (text === undefined) {
-    text = `select * from "grants" where "id" in (${Array.from({ length: n }, () => '?').join(', ')})`
+    const list = GRANT_COLUMNS.map((c) => `"${c}"`).join(', ')
+    text = `select ${list} from "grants" where "id" in (${Array.from({ length: n }, () => '?').join(', ')})`
     selectTexts.set(n, text)
   }
   return text
@@ -191,15 +212,36 @@ function columnOf(field: keyof Grant): keyof GrantRow {
 function resumableRevocation(eb: ExpressionBuilder<Database, 'grants'>, t: number) {
   return [
     eb.and([
-      eb('state', '=', 'revoking'),
+      inState(eb, 'revoking'),
       eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]),
     ]),
-    eb.and([
-      eb('state', 'in', ['revoke_failed', 'irrevocable']),
-      eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', t)]),
-    ]),
+    ...(['revoke_failed', 'irrevocable'] as const).map((state) =>
+      eb.and([
+        inState(eb, state),
+        eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', t)]),
+      ]),
+    ),
   ]
 }
+
+/**
+ * `state = '…'` with the state as a literal, as the partial indexes of migration 0013 are written:
+ * neither planner can tell from a bound parameter that a query implies an index's predicate
+ * (SQLite plans before binding), and SQLite proves `state = 'a'` implies only `state = 'a'`, so a
+ * query over several states asks for each in its own OR branch.
+ */
+function inState(eb: ExpressionBuilder<Database, 'grants'>, state: GrantState) {
+  return eb('state', '=', sql.lit(state))
+}
+
+/** Every state but `revoked` has a partial index of its own (migration 0013). */
+const UNREVOKED = GRANT_STATES.filter((state) => state !== 'revoked')
+
+/** Counted per state through those indexes; the rest of a count(*) are revoked. */
+const COUNT_BY_STATE = [
+  ...UNREVOKED.map((state) => `select state, count(*) as n from grants where state = '${state}' group by state`),
+  `select '*' as state, count(*) as n from grants`,
+].join(' union all ')
 
 export function grantRepository(scope: Scope): GrantRepository {
   return {
@@ -223,7 +265,8 @@ export function grantRepository(scope: Scope): GrantRepository {
       if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId)
       if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId)
       if (filter.targetId !== undefined) query = query.where('target_id', '=', filter.targetId)
-      if (filter.states !== undefined) query = query.where('state', 'in', [...filter.states])
+      const states = filter.states
+      if (states !== undefined) query = query.where((eb) => eb.or(states.map((state) => inState(eb, state))))
       if (filter.limit !== undefined) query = query.limit(filter.limit)
       return (await query.execute()).map(toGrant)
     },
@@ -240,7 +283,7 @@ export function grantRepository(scope: Scope): GrantRepository {
         // In a SQLite transaction (a revocation batch's claim), straight to the connection:
         // building and compiling a 500-value query through Kysely cost more than the read.
         const rows = scope.direct
-          ? scope.direct.execute<GrantRow>(selectByIds(chunk.length), chunk).rows
+          ? scope.direct.values(selectByIds(chunk.length), chunk).map(rowOf)
           : await scope.db.selectFrom('grants').selectAll().where('id', 'in', chunk).execute()
         for (const row of rows) found.push(toGrant(row))
       }
@@ -273,13 +316,13 @@ export function grantRepository(scope: Scope): GrantRepository {
         .selectAll()
         .where((eb) =>
           eb.or([
-            eb.and([eb('state', '=', 'scheduled'), eb('starts_at', '<=', t)]),
+            eb.and([inState(eb, 'scheduled'), eb('starts_at', '<=', t)]),
             eb.and([
-              eb('state', '=', 'issue_failed'),
+              inState(eb, 'issue_failed'),
               eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', t)]),
             ]),
             eb.and([
-              eb('state', '=', 'issuing'),
+              inState(eb, 'issuing'),
               eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]),
             ]),
           ]),
@@ -298,7 +341,7 @@ export function grantRepository(scope: Scope): GrantRepository {
         .selectAll()
         .where((eb) =>
           eb.or([
-            eb.and([eb('state', '=', 'active'), eb('expires_at', '<=', t)]),
+            eb.and([inState(eb, 'active'), eb('expires_at', '<=', t)]),
             ...resumableRevocation(eb, t),
           ]),
         )
@@ -329,7 +372,7 @@ export function grantRepository(scope: Scope): GrantRepository {
       const rows = await scope.db
         .selectFrom('grants')
         .select(['id', 'expires_at'])
-        .where('state', '=', 'active')
+        .where((eb) => inState(eb, 'active'))
         .where('expires_at', '<', toMs(until))
         .$if(after !== undefined, (q) => {
           const t = toMs(after?.expiresAt ?? new Date(0))
@@ -350,34 +393,41 @@ export function grantRepository(scope: Scope): GrantRepository {
 
     async listHeldByInactiveSubjects(states, limit) {
       if (states.length === 0) return []
+      // From the (few) inactive identities to their grants through grants_subject; the cross
+      // join keeps SQLite's planner to that order. Filtering grants by state first read every
+      // grant once no index held every grant's state (migration 0013).
       const rows = await scope.db
-        .selectFrom('grants')
-        .selectAll()
-        .where('state', 'in', [...states])
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('identities')
-              .select('identities.id')
-              .whereRef('identities.id', '=', 'grants.subject_id')
-              .where('identities.status', '!=', 'active'),
-          ),
-        )
-        .orderBy('created_at')
-        .orderBy('id')
+        .selectFrom('identities')
+        .crossJoin('grants')
+        .selectAll('grants')
+        .whereRef('grants.subject_id', '=', 'identities.id')
+        .where('identities.status', '!=', 'active')
+        .where('grants.state', 'in', [...states])
+        .orderBy('grants.created_at')
+        .orderBy('grants.id')
         .limit(limit)
         .execute()
       return rows.map(toGrant)
     },
 
     async countByState() {
-      const rows = await scope.db
-        .selectFrom('grants')
-        .select((eb) => ['state', eb.fn.countAll<number | string>().as('n')])
-        .groupBy('state')
-        .execute()
+      // Each unended state through its partial index, and `revoked` as the rest of a count(*),
+      // which both engines take from the narrowest index: grouping every row by state read the
+      // whole table now that no index holds every grant's state.
+      const rows = await scope.db.executeQuery<{ state: string; n: number | string }>(
+        sql`${sql.raw(COUNT_BY_STATE)}`.compile(scope.db),
+      )
       const counts: Partial<Record<GrantState, number>> = {}
-      for (const row of rows) counts[row.state] = Number(row.n)
+      let rest = 0
+      for (const row of rows.rows) {
+        const n = Number(row.n)
+        if (row.state === '*') rest += n
+        else {
+          counts[row.state as GrantState] = n
+          rest -= n
+        }
+      }
+      if (rest > 0) counts.revoked = rest
       return counts
     },
 
@@ -385,18 +435,26 @@ export function grantRepository(scope: Scope): GrantRepository {
       const rows = await scope.db
         .selectFrom('grants')
         .select((eb) => ['connector_kind', eb.fn.countAll<number | string>().as('n')])
-        .where('state', '=', 'active')
+        .where((eb) => inState(eb, 'active'))
         .groupBy('connector_kind')
         .execute()
       return Object.fromEntries(rows.map((row) => [row.connector_kind, Number(row.n)]))
     },
 
     async countOverdue(now) {
+      const t = toMs(now)
+      const due = sql<number>`coalesce(revoke_due_at, expires_at)`
       const row = await scope.db
         .selectFrom('grants')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('state', 'in', ['active', 'revoking', 'revoke_failed'])
-        .where(sql<number>`coalesce(revoke_due_at, expires_at)`, '<=', toMs(now))
+        // One branch per state, so each reads its partial index (migration 0013).
+        .where((eb) =>
+          eb.or([
+            eb.and([inState(eb, 'active'), eb(due, '<=', t)]),
+            eb.and([inState(eb, 'revoking'), eb(due, '<=', t)]),
+            eb.and([inState(eb, 'revoke_failed'), eb(due, '<=', t)]),
+          ]),
+        )
         .executeTakeFirst()
       return Number(row?.n ?? 0)
     },

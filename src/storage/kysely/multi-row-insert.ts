@@ -48,10 +48,17 @@ export class MultiRowInsert<T extends keyof Database> {
   readonly #table: T
   readonly #columns: ReadonlyArray<keyof Database[T] & string>
   readonly #compiled = new Map<string, Compiled>()
+  /** With a key: rows whose key is taken are skipped (`on conflict (key) do nothing`). */
+  readonly #skipTaken: ReadonlyArray<keyof Database[T] & string> | undefined
 
-  constructor(table: T, columns: ReadonlyArray<keyof Database[T] & string>) {
+  constructor(
+    table: T,
+    columns: ReadonlyArray<keyof Database[T] & string>,
+    options: { skipTaken?: ReadonlyArray<keyof Database[T] & string> } = {},
+  ) {
     this.#table = table
     this.#columns = columns
+    this.#skipTaken = options.skipTaken
   }
 
   async execute(scope: Scope, rows: ReadonlyArray<Database[T]>): Promise<void> {
@@ -76,10 +83,11 @@ export class MultiRowInsert<T extends keyof Database> {
     const markers = Array.from({ length: size }, (_, row) =>
       Object.fromEntries(this.#columns.map((c) => [c, `${MARK}${row}:${c}`])),
     )
-    const query = scope.db
-      .insertInto(this.#table)
-      .values(markers as never)
-      .compile()
+    const skipTaken = this.#skipTaken
+    const insert = scope.db.insertInto(this.#table).values(markers as never)
+    const query = (
+      skipTaken ? insert.onConflict((oc) => oc.columns(skipTaken).doNothing()) : insert
+    ).compile()
     const slots = query.parameters.map((p) => {
       if (typeof p !== 'string' || !p.startsWith(MARK)) return { value: p }
       const [row, column] = p.slice(MARK.length).split(':') as [string, string]
