@@ -12,9 +12,8 @@ const INSERT = new PreparedStatement<GrantRow>((db, row) => db.insertInto('grant
 const GET = new PreparedStatement<{ id: string }>((db, a) =>
   db.selectFrom('grants').selectAll().where('id', '=', a.id),
 )
-const UPDATE = new PreparedStatement<GrantRow & { expected_version: number }>((db, a) => {
-  // The bucket is the id's, written once at insert.
-  const { id, expected_version, share_bucket: _bucket, ...changes } = a
+const UPDATE = new PreparedStatement<UpdatableRow & { expected_version: number }>((db, a) => {
+  const { id, expected_version, ...changes } = a
   return db
     .updateTable('grants')
     .set(changes)
@@ -55,7 +54,10 @@ function toGrant(row: GrantRow): Grant {
   }
 }
 
-function toRow(grant: Grant, version: number): GrantRow {
+/** A grant's columns but its share bucket: the id's, written once at insert. */
+type UpdatableRow = Omit<GrantRow, 'share_bucket'>
+
+function toRow(grant: Grant, version: number): UpdatableRow {
   return {
     id: grant.id,
     request_id: grant.requestId,
@@ -85,7 +87,6 @@ function toRow(grant: Grant, version: number): GrantRow {
     lease_until: toMsOrNull(grant.leaseUntil),
     created_at: toMs(grant.createdAt),
     version,
-    share_bucket: shareBucketOf(grant.id),
   }
 }
 
@@ -135,7 +136,7 @@ async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[])
     else byShape.set(shape, [patch])
   }
   for (const [shape, group] of byShape) {
-    const columns = shape === '' ? [] : (shape.split(',') as Array<keyof GrantRow>)
+    const columns = shape === '' ? [] : (shape.split(',') as Array<keyof UpdatableRow>)
     const names = ['id', 'expected_version', 'version', ...columns]
     const typed = (c: string) => `v.${c}::${PG_TYPE[c as keyof GrantRow] ?? 'text'}`
     const version = (c: string) => `v.${c}::integer`
@@ -172,15 +173,15 @@ function selectByIds(n: number): string {
   return text
 }
 
-const columns = new Map<string, keyof GrantRow>()
+const columns = new Map<string, keyof UpdatableRow>()
 
-function columnOf(field: keyof Grant): keyof GrantRow {
+function columnOf(field: keyof Grant): keyof UpdatableRow {
   const known = columns.get(field)
   if (known !== undefined) return known
   const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
   if (!PATCHABLE.has(column)) throw new Error(`not a patchable grant field: ${field}`)
-  columns.set(field, column as keyof GrantRow)
-  return column as keyof GrantRow
+  columns.set(field, column as keyof UpdatableRow)
+  return column as keyof UpdatableRow
 }
 
 /*
@@ -207,7 +208,7 @@ function resumableRevocation(eb: ExpressionBuilder<Database, 'grants'>, t: numbe
 export function grantRepository(scope: Scope): GrantRepository {
   return {
     async insert(grant) {
-      await INSERT.execute(scope, toRow(grant, grant.version))
+      await INSERT.execute(scope, { ...toRow(grant, grant.version), share_bucket: shareBucketOf(grant.id) })
     },
 
     async get(id) {
@@ -258,13 +259,13 @@ export function grantRepository(scope: Scope): GrantRepository {
       for (const { grant, expectedVersion, fields } of patches) {
         const row = toRow(grant, expectedVersion + 1)
         // Only the named columns: UPDATE compiles once per set of them.
-        const args: Partial<GrantRow> & { id: string; version: number; expected_version: number } = {
+        const args: Partial<UpdatableRow> & { id: string; version: number; expected_version: number } = {
           id: grant.id,
           version: expectedVersion + 1,
           expected_version: expectedVersion,
         }
         for (const column of fields.map(columnOf)) Object.assign(args, { [column]: row[column] })
-        changed.push(changedOneRow(await UPDATE.execute(scope, args as GrantRow & { expected_version: number })))
+        changed.push(changedOneRow(await UPDATE.execute(scope, args as UpdatableRow & { expected_version: number })))
       }
       return changed
     },
