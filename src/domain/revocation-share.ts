@@ -68,11 +68,6 @@ export class RevocationShare {
   owns(grantId: string): boolean {
     return this.alone || this.ownerOf(grantId) === this.#self
   }
-
-  /** Whether a bucket is this node's. */
-  ownsBucket(bucket: number): boolean {
-    return this.alone || this.ownerOfBucket(bucket) === this.#self
-  }
 }
 
 /** FNV-1a, 32 bits, over UTF-16 code units: grant ids are ASCII, so this is their bytes. */
