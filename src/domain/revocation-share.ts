@@ -1,19 +1,36 @@
+import { SHARE_BUCKETS, shareBucketOf } from './share-bucket.js'
+
 /**
- * Which live node revokes a grant: rendezvous (highest random weight) hashing over the live
- * nodes' workerIds. Every node computes the same owner from the same live set, without talking
- * to the others; when a node joins or leaves, only the grants it gains or held change owner, so
- * the survivors keep the heaps they have and only take over the dead node's share.
+ * Which live node revokes a grant: its bucket (`shareBucketOf`, stored with the grant) goes to a
+ * node by rendezvous (highest random weight) hashing over the live nodes' workerIds. Every node
+ * computes the same owner from the same live set, without talking to the others; when a node
+ * joins or leaves, only the buckets it gains or held change owner, so the survivors keep the
+ * heaps they have and only take over the dead node's share. `buckets` is what a node asks the
+ * database for.
  */
 export class RevocationShare {
   readonly nodes: readonly string[]
   readonly #self: string
   readonly #nodeHashes: Uint32Array
+  /** Owner (index into `nodes`) of each bucket. */
+  readonly #ownerIndex: Uint16Array
+  /** This node's buckets, ascending; every bucket when alone. */
+  readonly buckets: readonly number[]
 
   /** `live`: the live nodes' workerIds (this node's among them or not: it is added). */
   constructor(self: string, live: Iterable<string>) {
     this.#self = self
     this.nodes = [...new Set([self, ...live])].sort()
     this.#nodeHashes = Uint32Array.from(this.nodes, (n) => fnv1a(n))
+    this.#ownerIndex = new Uint16Array(SHARE_BUCKETS)
+    const selfIndex = this.nodes.indexOf(self)
+    const mine: number[] = []
+    for (let b = 0; b < SHARE_BUCKETS; b++) {
+      const owner = this.#rendezvous(b)
+      this.#ownerIndex[b] = owner
+      if (owner === selfIndex) mine.push(b)
+    }
+    this.buckets = mine
   }
 
   /** True when this node is the only one: every grant is its own, with no hashing at all. */
@@ -23,8 +40,17 @@ export class RevocationShare {
 
   /** The workerId whose share `grantId` is in. */
   ownerOf(grantId: string): string {
-    if (this.nodes.length === 1) return this.nodes[0] ?? this.#self
-    const g = fnv1a(grantId)
+    return this.ownerOfBucket(shareBucketOf(grantId))
+  }
+
+  /** The workerId whose share a bucket is in. */
+  ownerOfBucket(bucket: number): string {
+    return this.nodes[this.#ownerIndex[bucket] ?? 0] ?? this.#self
+  }
+
+  #rendezvous(bucket: number): number {
+    if (this.nodes.length === 1) return 0
+    const g = fnv1a(String(bucket))
     let best = 0
     let bestScore = -1
     for (let i = 0; i < this.#nodeHashes.length; i++) {
@@ -35,7 +61,7 @@ export class RevocationShare {
         bestScore = score
       }
     }
-    return this.nodes[best] ?? this.#self
+    return best
   }
 
   /** Whether `grantId` is this node's to revoke. */

@@ -197,17 +197,25 @@ export class LifecycleEngine {
 
   /**
    * Loads every expiry inside the horizon that is this node's share into the heap (overdue ones
-   * too, which fire at once), a page at a time, yielding to the event loop between pages. Paging
-   * continues past the grants already queued and the other nodes' (listExpiringBefore returns
-   * them all, soonest first), so a window larger than one page is still covered whole.
+   * too, which fire at once), a page at a time, yielding to the event loop between pages. The
+   * database returns only this node's buckets (all of them when it is alone), soonest first, and
+   * paging continues past the grants already queued, so a window larger than one page is still
+   * covered whole. Reading every node's expiries and dropping the others' here cost each node
+   * the whole window's rows, decoded and hashed, on every sweep.
    */
   async #fillHeap(): Promise<void> {
     const until = new Date(this.#deps.clock.now().getTime() + this.#o.horizonMs)
     let after: { expiresAt: Date; id: string } | undefined
     for (let loaded = 0; loaded < MAX_HEAP && !this.#stopped;) {
-      const page = await this.#deps.store.grants.listExpiringBefore(until, FILL_PAGE, after)
+      // The split as of this page: a beat between pages may have moved buckets.
       const share = this.#membership.share
-      for (const g of page) if (share.owns(g.id)) this.#schedule(g.id, g.expiresAt.getTime())
+      const page = await this.#deps.store.grants.listExpiringBefore(
+        until,
+        FILL_PAGE,
+        after,
+        share.alone ? undefined : share.buckets,
+      )
+      for (const g of page) this.#schedule(g.id, g.expiresAt.getTime())
       loaded += page.length
       const last = page.at(-1)
       if (page.length < FILL_PAGE || !last) break

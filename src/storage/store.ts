@@ -123,12 +123,14 @@ export interface GrantRepository {
   listResumableRevocations(now: Date, limit: number): Promise<Grant[]>
   /**
    * Active grants due before `until`, for the in-memory revocation timer, soonest first (ties by
-   * id). `after` pages on: only grants ordered after that one are returned.
+   * id). `after` pages on: only grants ordered after that one are returned. `buckets`: only
+   * grants in these share buckets (a lifecycle node's share, `RevocationShare.buckets`).
    */
   listExpiringBefore(
     until: Date,
     limit: number,
     after?: { expiresAt: Date; id: string },
+    buckets?: readonly number[],
   ): Promise<Array<{ id: string; expiresAt: Date }>>
   countByState(): Promise<Partial<Record<GrantState, number>>>
   /** Active grants per connector kind, in one grouped query (metrics). */

@@ -165,6 +165,8 @@ export interface GrantRow {
   lease_until: number | null
   created_at: number
   version: number
+  /** `shareBucketOf(id)`: which lifecycle node's share the grant is in (migration 0014). */
+  share_bucket: number
 }
 
 export interface ApiTokenRow {

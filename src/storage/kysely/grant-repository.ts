@@ -5,13 +5,14 @@ import { fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './code
 import type { Scope } from './scope.js'
 import type { Database, GrantRow } from './database.js'
 import { changedOneRow, PreparedStatement } from './prepared-statement.js'
+import { shareBucketOf } from '../../domain/share-bucket.js'
 
 // The statements of every request's path, compiled once (see prepared-statement.ts).
 const INSERT = new PreparedStatement<GrantRow>((db, row) => db.insertInto('grants').values(row))
 const GET = new PreparedStatement<{ id: string }>((db, a) =>
   db.selectFrom('grants').selectAll().where('id', '=', a.id),
 )
-const UPDATE = new PreparedStatement<GrantRow & { expected_version: number }>((db, a) => {
+const UPDATE = new PreparedStatement<UpdatableRow & { expected_version: number }>((db, a) => {
   const { id, expected_version, ...changes } = a
   return db
     .updateTable('grants')
@@ -53,7 +54,10 @@ function toGrant(row: GrantRow): Grant {
   }
 }
 
-function toRow(grant: Grant, version: number): GrantRow {
+/** A grant's columns but its share bucket: the id's, written once at insert. */
+type UpdatableRow = Omit<GrantRow, 'share_bucket'>
+
+function toRow(grant: Grant, version: number): UpdatableRow {
   return {
     id: grant.id,
     request_id: grant.requestId,
@@ -132,7 +136,7 @@ async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[])
     else byShape.set(shape, [patch])
   }
   for (const [shape, group] of byShape) {
-    const columns = shape === '' ? [] : (shape.split(',') as Array<keyof GrantRow>)
+    const columns = shape === '' ? [] : (shape.split(',') as Array<keyof UpdatableRow>)
     const names = ['id', 'expected_version', 'version', ...columns]
     const typed = (c: string) => `v.${c}::${PG_TYPE[c as keyof GrantRow] ?? 'text'}`
     const version = (c: string) => `v.${c}::integer`
@@ -163,7 +167,7 @@ const GRANT_COLUMNS = [
   'state', 'target_name', 'starts_at', 'expires_at', 'handle', 'credential_ciphertext',
   'credential_retrieved_at', 'issued_at', 'issue_attempts', 'revoke_attempts', 'next_attempt_at',
   'last_error', 'revoke_reason', 'revoke_due_at', 'revoked_at', 'revocation_lag_ms',
-  'verification', 'lease_owner', 'lease_until', 'created_at', 'version',
+  'verification', 'lease_owner', 'lease_until', 'created_at', 'version', 'share_bucket',
 ] as const satisfies ReadonlyArray<keyof GrantRow>
 
 /** A column added to GrantRow must be added above too, or this stops compiling. */
@@ -190,15 +194,15 @@ function selectByIds(n: number): string {
   return text
 }
 
-const columns = new Map<string, keyof GrantRow>()
+const columns = new Map<string, keyof UpdatableRow>()
 
-function columnOf(field: keyof Grant): keyof GrantRow {
+function columnOf(field: keyof Grant): keyof UpdatableRow {
   const known = columns.get(field)
   if (known !== undefined) return known
   const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
   if (!PATCHABLE.has(column)) throw new Error(`not a patchable grant field: ${field}`)
-  columns.set(field, column as keyof GrantRow)
-  return column as keyof GrantRow
+  columns.set(field, column as keyof UpdatableRow)
+  return column as keyof UpdatableRow
 }
 
 /*
@@ -246,7 +250,7 @@ const COUNT_BY_STATE = [
 export function grantRepository(scope: Scope): GrantRepository {
   return {
     async insert(grant) {
-      await INSERT.execute(scope, toRow(grant, grant.version))
+      await INSERT.execute(scope, { ...toRow(grant, grant.version), share_bucket: shareBucketOf(grant.id) })
     },
 
     async get(id) {
@@ -298,13 +302,13 @@ export function grantRepository(scope: Scope): GrantRepository {
       for (const { grant, expectedVersion, fields } of patches) {
         const row = toRow(grant, expectedVersion + 1)
         // Only the named columns: UPDATE compiles once per set of them.
-        const args: Partial<GrantRow> & { id: string; version: number; expected_version: number } = {
+        const args: Partial<UpdatableRow> & { id: string; version: number; expected_version: number } = {
           id: grant.id,
           version: expectedVersion + 1,
           expected_version: expectedVersion,
         }
         for (const column of fields.map(columnOf)) Object.assign(args, { [column]: row[column] })
-        changed.push(changedOneRow(await UPDATE.execute(scope, args as GrantRow & { expected_version: number })))
+        changed.push(changedOneRow(await UPDATE.execute(scope, args as UpdatableRow & { expected_version: number })))
       }
       return changed
     },
@@ -368,7 +372,8 @@ export function grantRepository(scope: Scope): GrantRepository {
       return rows.map(toGrant)
     },
 
-    async listExpiringBefore(until, limit, after) {
+    async listExpiringBefore(until, limit, after, buckets) {
+      if (buckets?.length === 0) return []
       const rows = await scope.db
         .selectFrom('grants')
         .select(['id', 'expires_at'])
@@ -377,13 +382,16 @@ export function grantRepository(scope: Scope): GrantRepository {
         .$if(after !== undefined, (q) => {
           const t = toMs(after?.expiresAt ?? new Date(0))
           const id = after?.id ?? ''
-          return q.where((eb) =>
-            eb.or([
-              eb('expires_at', '>', t),
-              eb.and([eb('expires_at', '=', t), eb('id', '>', id)]),
-            ]),
-          )
+          // A row comparison, not `a > t or (a = t and id > …)`: PostgreSQL takes it as the
+          // start of an index range; the OR form made it scan the whole horizon and sort.
+          return q.where((eb) => eb(eb.refTuple('expires_at', 'id'), '>', eb.tuple(t, id)))
         })
+        // One array parameter on PostgreSQL: the statement text stays the same whatever the share.
+        .$if(buckets !== undefined, (q) =>
+          scope.engine === 'postgres'
+            ? q.where(sql<boolean>`share_bucket = any(${[...(buckets ?? [])]}::integer[])`)
+            : q.where('share_bucket', 'in', [...(buckets ?? [])]),
+        )
         .orderBy('expires_at')
         .orderBy('id')
         .limit(limit)

@@ -11,6 +11,7 @@ import { auditLastEvent } from './0008-audit-last-event.js'
 import { requestLookups } from './0009-request-lookups.js'
 import { lifecycleNodes } from './0012-lifecycle-nodes.js'
 import { grantStateIndexes } from './0013-grant-state-indexes.js'
+import { grantShareBuckets } from './0014-grant-share-buckets.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -34,6 +35,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0009-request-lookups', requestLookups],
   ['0012-lifecycle-nodes', lifecycleNodes],
   ['0013-grant-state-indexes', grantStateIndexes],
+  ['0014-grant-share-buckets', grantShareBuckets],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
