@@ -2,6 +2,7 @@ import { fork } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { MAX_REVOCATION_BATCH, SQLITE_REVOCATION_BATCH } from '../src/app/execute-revocations.js'
 import { MinHeap } from '../src/engine/min-heap.js'
 import { openStore } from '../src/storage/kysely/open-store.js'
 import type { Benchmark } from './support/benchmark.js'
@@ -249,7 +250,8 @@ export const revocationLag: Benchmark = {
     const notes = [
       `${count} grants, expiries evenly spread over ${WINDOW_MS / 1000} s; ${runs} run(s), figures are medians over runs. ` +
         'Engine with the default settings: sweep every 5 s (each sweep puts lapsed claims and due retries ahead of the queue and reloads the heap, overdue expiries included), ' +
-        '10-minute horizon, due grants revoked in batches of up to 500, one batch in flight on SQLite (2 on PostgreSQL), the heap filled in pages of 5,000 up to the horizon.',
+        `10-minute horizon, due grants revoked in batches of up to ${SQLITE_REVOCATION_BATCH} on SQLite with one in flight ` +
+        `(${MAX_REVOCATION_BATCH}, 2 in flight, on PostgreSQL), the heap filled in pages of 5,000 up to the horizon.`,
       `A batch of jwt grants is one transaction: the revocation-list write and read for all its grants, and each grant ` +
         `from active straight to revoked with one audit append (${costs.transactionsPerBatch} store transaction(s) for a ` +
         `batch of 500; connectors that call a remote target keep a claim and a commit transaction). ` +
