@@ -60,6 +60,14 @@ export function rowsOf(
   const floor = medianLag(floors)
   const takeover = pick((o) => o.leaseMs + o.sweepIntervalMs)
   const zero = [{ on: 'ours' as const, op: '<=' as const, value: 0 }]
+  /** A count with no floor; without targets it is shown for information. */
+  const count = (metric: string, f: (o: RunFigures) => number, targets: Row['targets'] = []): Row => ({
+    metric,
+    unit: 'count',
+    ours: pick(f),
+    floor: null,
+    targets,
+  })
   return [
     { metric: 'lag p50', unit: 'ms', ours: lag.p50, floor: floor.p50, targets: [] },
     {
@@ -70,41 +78,11 @@ export function rowsOf(
       targets: [{ on: 'ours', op: '<=', value: 250 }],
     },
     { metric: 'lag max', unit: 'ms', ours: lag.max, floor: floor.max, targets: [] },
-    {
-      metric: 'missed (not revoked by window end + 5 s)',
-      unit: 'count',
-      ours: pick((o) => o.missed),
-      floor: null,
-      targets: zero,
-    },
-    {
-      metric: 'revoked twice (grants with > 1 grant.revoked event)',
-      unit: 'count',
-      ours: pick((o) => o.revokedTwice),
-      floor: null,
-      targets: zero,
-    },
-    {
-      metric: `revoked by node A (killed at ${(shape.killAt * shape.windowMs) / 1000} s)`,
-      unit: 'count',
-      ours: pick((o) => o.byVictim),
-      floor: null,
-      targets: [],
-    },
-    {
-      metric: 'revoked by node B (survivor)',
-      unit: 'count',
-      ours: pick((o) => o.bySurvivor),
-      floor: null,
-      targets: [],
-    },
-    {
-      metric: 'claims node A held when killed (not finished)',
-      unit: 'count',
-      ours: pick((o) => o.orphans),
-      floor: null,
-      targets: [],
-    },
+    count('missed (not revoked by window end + 5 s)', (o) => o.missed, zero),
+    count('revoked twice (grants with > 1 grant.revoked event)', (o) => o.revokedTwice, zero),
+    count(`revoked by node A (killed at ${(shape.killAt * shape.windowMs) / 1000} s)`, (o) => o.byVictim),
+    count('revoked by node B (survivor)', (o) => o.bySurvivor),
+    count('claims node A held when killed (not finished)', (o) => o.orphans),
     {
       metric: 'pickup: kill → B revokes the last of them (floor: lease left)',
       unit: 'ms',
@@ -112,13 +90,7 @@ export function rowsOf(
       floor: pick((o) => o.leaseLeftMaxMs),
       targets: [{ on: 'ours', op: '<=', value: takeover }],
     },
-    {
-      metric: "node A's share due and unrevoked when killed",
-      unit: 'count',
-      ours: pick((o) => o.shareAtKill),
-      floor: null,
-      targets: [],
-    },
+    count("node A's share due and unrevoked when killed", (o) => o.shareAtKill),
     {
       metric: 'share pickup: kill → B revokes the last of them',
       unit: 'ms',
