@@ -252,7 +252,8 @@ export const revocationLag: Benchmark = {
         'Engine with the default settings: sweep every 5 s (each sweep puts lapsed claims and due retries ahead of the queue and reloads the heap, overdue expiries included), ' +
         `10-minute horizon, due grants revoked in batches of up to ${SQLITE_REVOCATION_BATCH} on SQLite with one in flight ` +
         `(${MAX_REVOCATION_BATCH}, 2 in flight, on PostgreSQL), the heap filled in pages of 5,000 up to the horizon.`,
-      `A batch of jwt grants is one transaction: the revocation-list write and read for all its grants, and each grant ` +
+      `A batch of jwt grants is one transaction: the revocation records written and read back (one per expiry second ` +
+        `for tokens past their exp, docs/connectors/jwt.md), and each grant ` +
         `from active straight to revoked with one audit append (${costs.transactionsPerBatch} store transaction(s) for a ` +
         `batch of 500; connectors that call a remote target keep a claim and a commit transaction). ` +
         `One grant alone: ${costs.transactionsPerRevocation.toFixed(2)} store transactions carrying ` +

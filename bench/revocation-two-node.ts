@@ -18,7 +18,10 @@ const WINDOW_MS = 10_000
  * machine), so it is longer than the one-node bench's 3 s.
  */
 const LEAD_MS = 8_000
-const MOVE = "update grants set expires_at = expires_at + $1 where state = 'active'"
+/** The token's exp moves with its grant's expiry, as issuance would have set it (seconds, rounded down). */
+const MOVE =
+  "update grants set expires_at = expires_at + $1, " +
+  "handle = jsonb_set(handle::jsonb, '{exp}', to_jsonb((expires_at + $1) / 1000))::text where state = 'active'"
 const GRACE_MS = 5_000
 /** How long after the grace period we keep waiting, to see how late the stragglers are. */
 const STRAGGLER_WAIT_MS = 30_000
@@ -179,12 +182,12 @@ async function oneRun(
       survivorStallMs,
       jwtRecords: await count(
         client,
-        "select count(*) as n from connector_state where key like 'revoked:%'",
+        "select count(*) as n from connector_state where key like 'revoked:%' or key like 'expired:%'",
       ),
       revokedWithoutRecord: await count(
         client,
         "select count(*) as n from grants g where g.state = 'revoked' and not exists " +
-          "(select 1 from connector_state s where s.key = 'revoked:' || (g.handle::json ->> 'jti'))",
+          "(select 1 from connector_state s where s.key in ('revoked:' || (g.handle::json ->> 'jti'), 'expired:' || (g.handle::json ->> 'exp')))",
       ),
       ...(await failuresOf(client)),
       engineStartMs,

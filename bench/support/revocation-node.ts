@@ -27,10 +27,9 @@ function send(message: NodeMessage): void {
 function moveIntoWindow(dbFile: string, shiftMs: number): void {
   const db = new SqliteDatabase(dbFile, { timeout: 5_000 })
   try {
-    db.prepare('update grants set expires_at = expires_at + ? where state = ?').run(
-      shiftMs,
-      'active',
-    )
+    db.prepare(
+      "update grants set expires_at = expires_at + ?, handle = json_set(handle, '$.exp', cast((expires_at + ?) / 1000 as integer)) where state = ?",
+    ).run(shiftMs, shiftMs, 'active')
   } finally {
     db.close()
   }

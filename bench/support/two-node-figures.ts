@@ -133,7 +133,8 @@ export function notesOf(
       "The floor is how long after the kill the last of node A's leases ran out: no node may take over sooner.",
     `Share: node A revoked ${pick((o) => o.byVictim)} and node B ${pick((o) => o.bySurvivor)} (counted from grant.revoked audit events by actor).`,
     `jwt revocation records: ${pick((o) => o.jwtRecords)}; revoked grants without one: ${pick((o) => o.revokedWithoutRecord)}. ` +
-      'A record is written insert-if-absent under one key per token, so a second write of it cannot be seen; ' +
+      'A record is written insert-if-absent, under one key per token revoked inside its lifetime and one per expiry second ' +
+      'for tokens revoked past their exp, so a second write of it cannot be seen; ' +
       'double revocation is counted from the audit log.',
   ]
   const orphansLeft = pick((o) => o.orphansLeft)

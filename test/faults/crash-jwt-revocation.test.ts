@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { jtiForGrant } from '../../src/connectors/jwt/jwt-connector.js'
+import { expiryRecordKey } from '../../src/connectors/jwt/revocation-records.js'
 import { FAULT_POINTS, type FaultPoint } from '../../src/domain/fault-points.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../support/services.js'
 import { auditEvents, prepareInstance, verifyAudit, waitFor, type Instance } from './hourglass-process.js'
@@ -29,20 +29,25 @@ const AT_CRASH: Partial<Record<FaultPoint, { state: string; record: boolean }>> 
   'revoke.after_commit': { state: 'revoked', record: true },
 }
 
+/** Revoked at its expiry, past its exp, the token is recorded by its expiry second (revocation-records.ts). */
 async function hasRecord(instance: Instance, grantId: string): Promise<boolean> {
-  const key = `revoked:${jtiForGrant(grantId)}`
+  const recordOf = (handle: string): string => expiryRecordKey((JSON.parse(handle) as { exp: number }).exp)
   if (instance.databaseUrl) {
     const client = new pg.Client({ connectionString: instance.databaseUrl })
     await client.connect()
     try {
-      const { rows } = await client.query('select 1 from connector_state where target_id = $1 and key = $2', [TARGET, key])
-      return rows.length === 1
+      const { rows } = await client.query<{ handle: string }>('select handle from grants where id = $1', [grantId])
+      const key = recordOf(rows[0]!.handle)
+      const found = await client.query('select 1 from connector_state where target_id = $1 and key = $2', [TARGET, key])
+      return found.rows.length === 1
     } finally {
       await client.end()
     }
   }
   const db = new Database(instance.sqlitePath)
   try {
+    const row = db.prepare('select handle from grants where id = ?').get(grantId) as { handle: string }
+    const key = recordOf(row.handle)
     return db.prepare('select 1 from connector_state where target_id = ? and key = ?').get(TARGET, key) !== undefined
   } finally {
     db.close()

@@ -16,6 +16,7 @@ import {
 import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
 import { loadSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
 import { checkAborted } from '../abort.js'
+import { isRecordedRevoked, revocationRecordKey, tokenRecordKey } from './revocation-records.js'
 
 export type { PublicJwk } from './signing-key.js'
 
@@ -91,8 +92,8 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
     return keyLoad
   }
   const isRevoked = async (jti: string): Promise<boolean> =>
-    (await guardState(() => state.get(revokedKey(jti)))) !== null
-  const nowSeconds = (): number => Math.floor(deps.now().getTime() / 1000)
+    (await guardState(() => state.get(tokenRecordKey(jti)))) !== null
+  const nowSeconds = (): number => secondsOf(deps.now())
 
   return {
     async issue(grant: GrantSpec, { signal }: OperationOptions): Promise<IssueResult> {
@@ -149,9 +150,11 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
     async revoke(handle: Record<string, unknown>, { signal }: OperationOptions): Promise<void> {
       checkAborted(signal)
       const ref = parseHandle(handle)
-      // Recorded even when unknown or past exp: a verifier's clock may run behind ours.
-      const record = JSON.stringify({ exp: ref.exp, revokedAt: deps.now().toISOString() })
-      await guardState(() => state.putIfAbsent(revokedKey(ref.jti), record))
+      // Recorded even when unknown or past exp (then by its expiry second): another node's
+      // clock may run behind ours.
+      const now = deps.now()
+      const record = JSON.stringify({ exp: ref.exp, revokedAt: now.toISOString() })
+      await guardState(() => state.putIfAbsent(revocationRecordKey(ref, secondsOf(now)), record))
     },
 
     async revokeMany(handles, options): Promise<RevokeOutcome[]> {
@@ -173,8 +176,8 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
     ): Promise<Liveness> {
       checkAborted(signal)
       const ref = parseHandle(handle)
-      if (await isRevoked(ref.jti)) return 'gone'
       if (ref.exp !== null && ref.exp <= nowSeconds()) return 'gone'
+      if (await isRevoked(ref.jti)) return 'gone'
       return 'live'
     },
 
@@ -199,7 +202,7 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
         const c = claims.data
         if (c.jti !== jtiForGrant(c.hg_grant)) return { active: false }
         if (!(await isIssuedAudience(c.aud))) return { active: false }
-        if (await isRevoked(c.jti)) return { active: false }
+        if (await guardState(() => isRecordedRevoked(state, c.jti, c.exp))) return { active: false }
         return {
           active: true,
           sub: c.sub,
@@ -262,10 +265,13 @@ async function revokeAllIn(
     }
   })
   const revokedAt = now.toISOString()
+  const nowSeconds = secondsOf(now)
   const entries = new Map<string, string>()
   for (const ref of refs) {
     if (ref instanceof Error) continue
-    entries.set(revokedKey(ref.jti), JSON.stringify({ exp: ref.exp, revokedAt }))
+    const key = revocationRecordKey(ref, nowSeconds)
+    // Tokens of one expiry second share a record: the first one's exp says what all of theirs is.
+    if (!entries.has(key)) entries.set(key, JSON.stringify({ exp: ref.exp, revokedAt }))
   }
   const keys = [...entries.keys()].sort()
   let stored: ReadonlySet<string> | ReadonlyMap<string, string>
@@ -286,7 +292,7 @@ async function revokeAllIn(
   }
   return refs.map((ref): RevokeOutcome => {
     if (ref instanceof Error) return { ok: false, error: ref }
-    return { ok: true, liveness: stored.has(revokedKey(ref.jti)) ? 'gone' : 'live' }
+    return { ok: true, liveness: stored.has(revocationRecordKey(ref, nowSeconds)) ? 'gone' : 'live' }
   })
 }
 
@@ -319,8 +325,8 @@ function instructionsFor(config: JwtConfig, aud: string, expiresAt: Date): strin
   ].join(' ')
 }
 
-function revokedKey(jti: string): string {
-  return `revoked:${jti}`
+function secondsOf(date: Date): number {
+  return Math.floor(date.getTime() / 1000)
 }
 
 /** Hashed so that an audience, whatever its characters, is a fixed-shape key. */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { ConnectorHost } from '../../../src/app/deps.js'
 import { executeRevocations } from '../../../src/app/execute-revocations.js'
 import type { ConnectorStateStore } from '../../../src/connectors/connector.js'
-import { jtiForGrant } from '../../../src/connectors/jwt/jwt-connector.js'
+import { expiryRecordKey } from '../../../src/connectors/jwt/revocation-records.js'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
 import { FAULT_POINTS, type FaultPoint } from '../../../src/domain/fault-points.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
@@ -26,6 +26,19 @@ const COMMITTED: Record<string, boolean> = {
 
 class Crash extends Error {}
 
+/**
+ * Each grant a second apart, and apart from every other test's (the world, its clock and its
+ * records are shared): revoked past their exp, tokens are recorded by their expiry second
+ * (revocation-records.ts), so each token's record is then a record of its own.
+ */
+let secondsUsed = 0
+function distinctSeconds(now: Date, count: number): { expiries: (i: number) => Date; keys: string[] } {
+  const first = secondsUsed + 1
+  secondsUsed += count
+  const expiries = (i: number) => new Date(now.getTime() - (first + i) * 1_000)
+  return { expiries, keys: Array.from({ length: count }, (_, i) => expiryRecordKey(Math.floor(expiries(i).getTime() / 1000))) }
+}
+
 describe.each(BOTH_ENGINES)('a jwt revocation batch crashing at a fault point, on %s', (engine) => {
   const on = worldOn(engine)
 
@@ -37,7 +50,8 @@ describe.each(BOTH_ENGINES)('a jwt revocation batch crashing at a fault point, o
     const { deps } = on.world.runtime
     const { store } = deps
     const now = on.world.clock.now()
-    const ids = await seedActiveGrants(store, deps.ids, 3, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_000))
+    const seconds = distinctSeconds(now, 3)
+    const ids = await seedActiveGrants(store, deps.ids, 3, new Date(now.getTime() - 60_000), seconds.expiries)
     const broken: ConnectorStateStore = {
       get: () => Promise.reject(new Error('disk gone')),
       put: () => Promise.reject(new Error('disk gone')),
@@ -56,14 +70,15 @@ describe.each(BOTH_ENGINES)('a jwt revocation batch crashing at a fault point, o
     for (const id of ids) {
       expect(events.filter((e) => e.grantId === id).map((e) => e.type)).toEqual(['grant.revoking', 'grant.revoked'])
     }
-    expect((await store.connectorState.getMany('orders-api', ids.map((id) => `revoked:${jtiForGrant(id)}`))).size).toBe(3)
+    expect((await store.connectorState.getMany('orders-api', seconds.keys)).size).toBe(3)
   })
 
   it.skipIf(on.skip).each(REVOKE_POINTS)('at %s leaves each grant active without a record or revoked with it', async (point: FaultPoint) => {
     const { deps } = on.world.runtime
     const { store } = deps
     const now = on.world.clock.now()
-    const ids = await seedActiveGrants(store, deps.ids, 5, new Date(now.getTime() - 60_000), new Date(now.getTime() - 1_000))
+    const seconds = distinctSeconds(now, 5)
+    const ids = await seedActiveGrants(store, deps.ids, 5, new Date(now.getTime() - 60_000), seconds.expiries)
     const reached: FaultPoint[] = []
     const crashing = {
       ...deps,
@@ -77,7 +92,7 @@ describe.each(BOTH_ENGINES)('a jwt revocation batch crashing at a fault point, o
     await expect(executeRevocations(crashing, ids)).rejects.toBeInstanceOf(Crash)
     expect(reached.at(-1)).toBe(point)
 
-    const keys = ids.map((id) => `revoked:${jtiForGrant(id)}`)
+    const keys = seconds.keys
     const records = async () => store.connectorState.getMany('orders-api', keys)
     const events = async () => (await store.audit.list({ limit: 100_000 })).filter((e) => e.grantId !== null && ids.includes(e.grantId))
     const grants = await store.grants.getMany(ids)
