@@ -1,7 +1,6 @@
 import pg from 'pg'
 import type { Grant } from '../src/domain/grant.js'
 import { RevocationShare } from '../src/domain/revocation-share.js'
-import { randomIdSource } from '../src/security/random-id-source.js'
 import { timerFloor } from './revocation-lag.js'
 import type { Benchmark } from './support/benchmark.js'
 import { benchPostgres } from './support/postgres.js'
@@ -73,10 +72,11 @@ async function oneRun(
   try {
     const parked = Date.now() + PARKED_MS
     const seedStart = Date.now()
+    // The runtime's ids (time-ordered, as `serve` mints them), in expiry order: see revocation-node.ts.
     await bulkSeedActiveGrants(
       world.store,
       databaseUrl,
-      randomIdSource,
+      world.runtime.deps.ids,
       grants,
       new Date(),
       (i) => new Date(parked + offsetOf(i, grants)),

@@ -1,7 +1,6 @@
 import { executeRevocations, MAX_REVOCATION_BATCH } from '../../src/app/execute-revocations.js'
 import { executeRevocation } from '../../src/app/revoke-grant.js'
 import { jtiForGrant } from '../../src/connectors/jwt/jwt-connector.js'
-import { randomIdSource } from '../../src/security/random-id-source.js'
 import { sqliteCommitRate } from './bare-parts.js'
 import { seedActiveGrants } from './seed-grants.js'
 import { median, nowMs } from './stats.js'
@@ -55,7 +54,7 @@ async function measure(world: BenchWorld): Promise<RevocationCosts> {
         actor: 'system:bench',
         grantId: null,
         data: { reason: 'expired', attempt: 1, fromState: 'active' },
-        id: randomIdSource.newId('evt'),
+        id: deps.ids.newId('evt'),
         at: new Date(),
       }),
     ),
@@ -72,7 +71,7 @@ async function measure(world: BenchWorld): Promise<RevocationCosts> {
     await connector.revoke(handle, { signal: AbortSignal.timeout(15_000) })
     await connector.inspect?.(handle, { signal: AbortSignal.timeout(15_000) })
   })
-  await seedActiveGrants(store, randomIdSource, SAMPLES, new Date(), new Date(Date.now() - 1000))
+  await seedActiveGrants(store, deps.ids, SAMPLES, new Date(), new Date(Date.now() - 1000))
   const due = await store.grants.listRevocable(new Date(), SAMPLES)
   const tx0 = world.transactions()
   const seq0 = (await store.audit.head()).seq
@@ -83,7 +82,7 @@ async function measure(world: BenchWorld): Promise<RevocationCosts> {
   const cpu: number[] = []
   let transactionsPerBatch = 0
   for (let b = 0; b < BATCHES; b++) {
-    await seedActiveGrants(store, randomIdSource, MAX_REVOCATION_BATCH, new Date(), new Date(Date.now() - 1000))
+    await seedActiveGrants(store, deps.ids, MAX_REVOCATION_BATCH, new Date(), new Date(Date.now() - 1000))
     const batch = (await store.grants.listRevocable(new Date(), MAX_REVOCATION_BATCH)).map((g) => g.id)
     const txBatch = world.transactions()
     const batchStart = nowMs()

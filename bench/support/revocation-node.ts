@@ -1,6 +1,5 @@
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { randomIdSource } from '../../src/security/random-id-source.js'
 import { BEAT_MS, type NodeMessage } from './revocation-protocol.js'
 import { seedActiveGrants } from './seed-grants.js'
 import { nowMs } from './stats.js'
@@ -44,9 +43,13 @@ async function main(): Promise<void> {
   const dbFile = path.join(world.dataDir, 'hourglass.db')
   const parked = Date.now() + PARKED_MS
   const seedStart = nowMs()
+  // With the runtime's ids (time-ordered, as `serve` mints them), in expiry order: grants of one
+  // duration are created in the order they expire, so a window's grants are neighbours in the
+  // grant-keyed indexes, as they would be in production. (Random ids, as seeded before, put each
+  // on a leaf of its own and cost about 1.5× the CPU per revocation: docs/benchmarks.md.)
   await seedActiveGrants(
     world.store,
-    randomIdSource,
+    world.runtime.deps.ids,
     count,
     new Date(),
     (i) => new Date(parked + (i * windowMs) / count),
