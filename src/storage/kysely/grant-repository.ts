@@ -57,7 +57,7 @@ function toGrant(row: GrantRow): Grant {
 /** A grant's columns but its share bucket: the id's, written once at insert. */
 type UpdatableRow = Omit<GrantRow, 'share_bucket'>
 
-function toRow(grant: Grant, version: number): UpdatableRow {
+export function toRow(grant: Grant, version: number): UpdatableRow {
   return {
     id: grant.id,
     request_id: grant.requestId,
@@ -88,6 +88,19 @@ function toRow(grant: Grant, version: number): UpdatableRow {
     created_at: toMs(grant.createdAt),
     version,
   }
+}
+
+/**
+ * One field of a grant as its column holds it: toRow's conversion for that column alone. A
+ * revocation batch patches about ten fields of each grant; converting all of them (the handle
+ * re-serialised among them) cost more than the fields it writes.
+ */
+export function columnValue(grant: Grant, field: keyof Grant): unknown {
+  const value = grant[field]
+  if (value instanceof Date) return value.getTime()
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (field === 'handle') return value === null ? null : toJson(value)
+  return value
 }
 
 /** Ids per `in (…)` list: far below both engines' parameter limits. */
@@ -144,9 +157,8 @@ async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[])
     for (let i = 0; i < group.length; i += PG_PATCH_CHUNK) {
       const chunk = group.slice(i, i + PG_PATCH_CHUNK)
       const params: unknown[] = []
-      const tuples = chunk.map(({ grant, expectedVersion }) => {
-        const row = toRow(grant, expectedVersion + 1)
-        params.push(grant.id, expectedVersion, expectedVersion + 1, ...columns.map((c) => row[c]))
+      const tuples = chunk.map(({ grant, expectedVersion, fields }) => {
+        params.push(grant.id, expectedVersion, expectedVersion + 1, ...fields.map((f) => columnValue(grant, f)))
         const base = params.length - names.length
         return `(${names.map((_, k) => `$${String(base + k + 1)}`).join(', ')})`
       })
@@ -300,14 +312,13 @@ export function grantRepository(scope: Scope): GrantRepository {
       if (scope.engine === 'postgres' && unique) return patchManyOnPostgres(scope, patches)
       const changed: boolean[] = []
       for (const { grant, expectedVersion, fields } of patches) {
-        const row = toRow(grant, expectedVersion + 1)
         // Only the named columns: UPDATE compiles once per set of them.
-        const args: Partial<UpdatableRow> & { id: string; version: number; expected_version: number } = {
+        const args: Record<string, unknown> = {
           id: grant.id,
           version: expectedVersion + 1,
           expected_version: expectedVersion,
         }
-        for (const column of fields.map(columnOf)) Object.assign(args, { [column]: row[column] })
+        for (const field of fields) args[columnOf(field)] = columnValue(grant, field)
         changed.push(changedOneRow(await UPDATE.execute(scope, args as UpdatableRow & { expected_version: number })))
       }
       return changed
