@@ -127,6 +127,14 @@ async function oneRun(
     )
     const pair = new RevocationShare(a.workerId, [b.workerId])
     const shareAtKill = dueAtKill.filter((g) => pair.ownerOf(g.id) === a.workerId)
+    // Everything of A's share not revoked at the kill, due or not yet: B takes it over only once
+    // A has been silent for the silence limit, so its lag measures the takeover, not the engine.
+    const { rows: unrevokedAtKill } = await client.query<{ id: string }>(
+      "select id from grants where state <> 'revoked'",
+    )
+    const takenOver = new Set(
+      unrevokedAtKill.filter((g) => pair.ownerOf(g.id) === a.workerId).map((g) => g.id),
+    )
     progress(
       `revocation-2node: node A killed ${killedAtMs} ms into the window holding ${claims.length} claims, ` +
         `${shareAtKill.length} of its share due and unrevoked`,
@@ -156,11 +164,13 @@ async function oneRun(
     const sharePickups = shareAtKill.map((g) => (byId.get(g.id)?.revokedAt?.getTime() ?? snapshotAt) - killAt)
     // A loop, not Math.max(...): 100,000 arguments can overflow the stack.
     const lastRevokedAt = done.reduce((t, g) => Math.max(t, g.revokedAt?.getTime() ?? 0), base)
+    const lagOf = (g: Grant): number =>
+      g.state === 'revoked' ? (g.revocationLagMs ?? Number.NaN) : snapshotAt - g.expiresAt.getTime()
     return {
-      lag: summarize([
-        ...done.map((g) => g.revocationLagMs ?? Number.NaN),
-        ...left.map((g) => snapshotAt - g.expiresAt.getTime()),
-      ]),
+      lag: summarize(all.map(lagOf)),
+      lagNotTakenOver: summarize(all.filter((g) => !takenOver.has(g.id)).map(lagOf)),
+      lagTakenOver: summarize(all.filter((g) => takenOver.has(g.id)).map(lagOf)),
+      takenOver: takenOver.size,
       missed:
         grants -
         done.filter((g) => (g.revokedAt?.getTime() ?? Infinity) <= windowEnd + GRACE_MS).length,
