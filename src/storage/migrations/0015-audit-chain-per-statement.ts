@@ -44,11 +44,12 @@ const POSTGRES_EXTEND_CHAIN = `create function hourglass_audit_extend_chain() re
      select seq, hash into head_seq, head_hash from audit_head where id = 1;
      if first_seq - 1 = head_seq then
        prior_hash := head_hash;
-     elsif first_seq - 1 > head_seq then
+     else
        select hash into prior_hash from audit_events where seq = first_seq - 1;
      end if;
-     if prior_hash is null
-        or exists (
+     -- No predecessor leaves prior_hash null, which no prev_hash (not null) matches: a run after a
+     -- gap, or at or before the head (its seqs are taken, so the key refuses it, or below seq 1).
+     if exists (
           select 1
             from (select seq, prev_hash,
                          lag(seq, 1, first_seq - 1) over run as before_seq,
