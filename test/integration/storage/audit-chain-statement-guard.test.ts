@@ -188,8 +188,12 @@ describe.skipIf(baseUrl === null)('audit chain guard per statement (PostgreSQL, 
       await expectRefused(insertSql(rows))
       await expectRefused(copySql(rows))
     }
-    // The chain itself, in any row order within the statement: the run is checked in seq order.
-    await client.query(insertSql([...good].reverse()))
+    // Two inserts in one statement (a writable CTE) are one run: a forged row in either fails it.
+    const [g0, g1, g2, g3, g4] = good as [AuditEvent, AuditEvent, AuditEvent, AuditEvent, AuditEvent]
+    await expectRefused(`with first as (${insertSql([g0, g1])}) ${insertSql([{ ...g2, prevHash: g0.hash }])}`)
+    await expectRefused(`with first as (${insertSql([{ ...g1, prevHash: g0.prevHash }])}) ${insertSql([g0, g2])}`)
+    // The chain itself, in any row order: the run is checked in seq order.
+    await client.query(`with first as (${insertSql([g4, g3])}) ${insertSql([g2, g1, g0])}`)
     await client.query(moveHeadSql(good[4]!))
     await expectWholeChain()
   })
