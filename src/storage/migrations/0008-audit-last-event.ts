@@ -46,6 +46,23 @@ const SQLITE_DOWN = [
   ...SQLITE_HEAD_GUARDS_0001,
 ]
 
+/** 0008's event guard on PostgreSQL, per row: 0015 replaces it and restores it on the way down. */
+export const POSTGRES_APPEND_ON_LAST_0008 = `create or replace function hourglass_audit_append_on_head() returns trigger language plpgsql as $$
+   declare last_seq bigint; last_hash text; head_seq bigint; head_hash text;
+   begin
+     select seq, hash into head_seq, head_hash from audit_head where id = 1;
+     select seq, hash into last_seq, last_hash from audit_events order by seq desc limit 1;
+     if last_seq is null or last_seq <= head_seq then
+       last_seq := head_seq;
+       last_hash := head_hash;
+     end if;
+     if new.seq is distinct from last_seq + 1 or new.prev_hash is distinct from last_hash then
+       raise exception 'audit events append to the last event only'
+         using errcode = 'insufficient_privilege';
+     end if;
+     return new;
+   end $$`
+
 // The triggers call these functions by name, so replacing the bodies is the whole change.
 const POSTGRES_UP = [
   `create or replace function hourglass_audit_head_advance() returns trigger language plpgsql as $$
@@ -61,21 +78,7 @@ const POSTGRES_UP = [
      end if;
      return new;
    end $$`,
-  `create or replace function hourglass_audit_append_on_head() returns trigger language plpgsql as $$
-   declare last_seq bigint; last_hash text; head_seq bigint; head_hash text;
-   begin
-     select seq, hash into head_seq, head_hash from audit_head where id = 1;
-     select seq, hash into last_seq, last_hash from audit_events order by seq desc limit 1;
-     if last_seq is null or last_seq <= head_seq then
-       last_seq := head_seq;
-       last_hash := head_hash;
-     end if;
-     if new.seq is distinct from last_seq + 1 or new.prev_hash is distinct from last_hash then
-       raise exception 'audit events append to the last event only'
-         using errcode = 'insufficient_privilege';
-     end if;
-     return new;
-   end $$`,
+  POSTGRES_APPEND_ON_LAST_0008,
 ]
 
 async function run(db: Kysely<unknown>, statements: readonly string[]): Promise<void> {

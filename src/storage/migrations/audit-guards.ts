@@ -5,8 +5,9 @@ import type { Engine } from '../kysely/database.js'
  * The database itself keeps the audit log append-only (AU-9): rows in audit_events and
  * audit_checkpoints can never be updated or deleted, the head row can never be deleted, and the
  * head and events only extend the chain (0001: by one, on the head row; since 0008: onto the last
- * event, the head forward to the newest, see 0008-audit-last-event.ts). The application never
- * needs more, so a bug or a stray admin statement fails loudly.
+ * event, the head forward to the newest, see 0008-audit-last-event.ts; since 0015 PostgreSQL checks
+ * an INSERT's rows once per statement, see 0015-audit-chain-per-statement.ts). The application
+ * never needs more, so a bug or a stray admin statement fails loudly.
  */
 
 /**

@@ -12,6 +12,7 @@ import { requestLookups } from './0009-request-lookups.js'
 import { lifecycleNodes } from './0012-lifecycle-nodes.js'
 import { grantStateIndexes } from './0013-grant-state-indexes.js'
 import { grantShareBuckets } from './0014-grant-share-buckets.js'
+import { auditChainPerStatement } from './0015-audit-chain-per-statement.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -36,6 +37,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0012-lifecycle-nodes', lifecycleNodes],
   ['0013-grant-state-indexes', grantStateIndexes],
   ['0014-grant-share-buckets', grantShareBuckets],
+  ['0015-audit-chain-per-statement', auditChainPerStatement],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
