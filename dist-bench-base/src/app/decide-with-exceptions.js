@@ -1,0 +1,62 @@
+import { applicableExceptions, exceptionContext, } from '../domain/access-exception.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import { recordAudit } from './load.js';
+/**
+ * Decides with the active exceptions that apply (checked at this instant, so an expired one stops
+ * applying at once). When some apply, the decision is also taken without them: an exception is
+ * *used* only when it changed the outcome or the obligations, and only then is the use counted.
+ */
+export async function decideWithExceptions(deps, input) {
+    const now = deps.clock.now();
+    const candidates = await deps.store.exceptions.listApplicable(now, input.subject.id, input.entitlement.id);
+    const applicable = applicableExceptions(candidates, {
+        principalId: input.principal.id,
+        subject: input.subject,
+        entitlementId: input.entitlement.id,
+    }, now);
+    if (applicable.length === 0)
+        return { decision: await deps.policy.decide(input), used: [], without: null };
+    const decision = await deps.policy.decide({
+        ...input,
+        context: { ...input.context, exceptions: exceptionContext(applicable) },
+    });
+    const without = await deps.policy.decide(input);
+    const changed = decision.allowed !== without.allowed ||
+        canonicalJson(decision.obligations) !== canonicalJson(without.obligations);
+    return changed ? { decision, used: applicable, without } : { decision, used: [], without: null };
+}
+/** Counts each use and links it to the request (and grant, when there is one yet), with audit. */
+export async function recordExceptionUses(tx, deps, outcome, link) {
+    for (const e of outcome.used) {
+        const use = {
+            id: deps.ids.newId('exu'),
+            exceptionId: e.id,
+            requestId: link.requestId,
+            grantId: link.grantId,
+            action: link.action,
+            at: deps.clock.now(),
+        };
+        await tx.exceptions.insertUse(use);
+        await tx.exceptions.incrementUses(e.id);
+        await recordAudit(tx, deps, {
+            type: 'exception.used',
+            actor: link.actor,
+            requestId: link.requestId,
+            grantId: link.grantId,
+            data: {
+                exceptionId: e.id,
+                useId: use.id,
+                action: link.action,
+                scope: e.scope,
+                approverId: e.approverId,
+                withoutException: outcome.without
+                    ? {
+                        allowed: outcome.without.allowed,
+                        determiningPolicies: outcome.without.determiningPolicies,
+                        obligations: outcome.without.obligations,
+                    }
+                    : null,
+            },
+        });
+    }
+}

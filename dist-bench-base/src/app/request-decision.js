@@ -1,0 +1,104 @@
+import { AppError } from '../domain/errors.js';
+import { combineObligations, effectiveApprovals } from '../domain/obligations.js';
+import { assertCooledDown } from './cooldown.js';
+import { decideWithExceptions } from './decide-with-exceptions.js';
+import { decisionContext, requireEntitlement, requireIdentity, requireTarget } from './load.js';
+/**
+ * The one decision behind both submit and preview, so that what a requester is shown before
+ * submitting cannot drift from what submitting does. Reads only; refused input throws.
+ */
+export async function decideRequest(deps, requester, input) {
+    const { store, clock } = deps;
+    const entitlement = await requireEntitlement(store, input.entitlementId);
+    const target = await requireTarget(store, entitlement.targetId);
+    const subject = await resolveSubject(store, requester, input.subjectId);
+    assertSubjectAllowed(entitlement, subject);
+    const durationSeconds = input.durationSeconds ?? entitlement.defaultDurationSeconds;
+    if (durationSeconds > entitlement.maxDurationSeconds) {
+        throw windowError(durationSeconds, entitlement.maxDurationSeconds, 'catalog');
+    }
+    const ticketRef = input.ticketRef ?? null;
+    const revocationCondition = input.revocationCondition ?? 'expiry';
+    if (revocationCondition === 'ticket_closed' && ticketRef === null) {
+        throw new AppError('request.ticket_required', 'A grant that ends when its ticket closes needs a ticket reference');
+    }
+    await assertCooledDown(deps, requester.id, entitlement.id);
+    const now = clock.now();
+    const outcome = await decideWithExceptions(deps, {
+        action: 'request',
+        principal: requester,
+        entitlement,
+        target,
+        subject,
+        context: decisionContext({ durationSeconds, ticketRef }, now),
+    });
+    // An extension is reviewed under the rules of what it extends: never fewer approvals (T05).
+    const floor = input.obligationFloor;
+    const decision = floor
+        ? {
+            ...outcome.decision,
+            obligations: combineObligations([outcome.decision.obligations, floor]),
+        }
+        : outcome.decision;
+    if (decision.allowed)
+        assertObligationsMet(decision.obligations, durationSeconds, ticketRef);
+    const autoApproved = decision.allowed && effectiveApprovals(decision.obligations) === 0;
+    const eligibleReviewers = decision.allowed
+        ? await nameReviewers(store, entitlement, decision.obligations, requester, subject)
+        : [];
+    return {
+        entitlement,
+        target,
+        subject,
+        durationSeconds,
+        ticketRef,
+        revocationCondition,
+        now,
+        outcome,
+        decision,
+        autoApproved,
+        eligibleReviewers,
+    };
+}
+async function resolveSubject(repos, requester, subjectId) {
+    if (subjectId === undefined || subjectId === requester.id)
+        return requester;
+    const subject = await requireIdentity(repos, subjectId);
+    if (subject.kind === 'human' || subject.ownerId !== requester.id) {
+        throw new AppError('request.subject_not_allowed', 'The subject must be yourself or a non-human identity you own');
+    }
+    return subject;
+}
+function assertSubjectAllowed(entitlement, subject) {
+    if (subject.kind !== 'human' && (subject.ownerId === null || !subject.purpose)) {
+        throw new AppError('identity.owner_required', 'A non-human identity needs a human owner and a purpose before it can hold access');
+    }
+    if (!entitlement.subjectKinds.includes(subject.kind)) {
+        throw new AppError('request.subject_not_allowed', `Entitlement ${entitlement.id} cannot be granted to a ${subject.kind}`);
+    }
+}
+function assertObligationsMet(o, durationSeconds, ticket) {
+    if (o.maxDurationSeconds !== null && durationSeconds > o.maxDurationSeconds) {
+        throw windowError(durationSeconds, o.maxDurationSeconds, 'policy');
+    }
+    if (o.ticketRequired && ticket === null) {
+        throw new AppError('request.ticket_required', 'Policy requires a ticket reference for this entitlement');
+    }
+}
+function windowError(asked, max, source) {
+    return new AppError('grant.window_exceeds_policy', `Requested duration ${asked}s exceeds the ${source} maximum of ${max}s`, { details: { requestedSeconds: asked, maxSeconds: max, source } });
+}
+/**
+ * Reviewers named in advance: the owners and the members of groups the obligations name,
+ * snapshotted now so a later catalog or group edit cannot add a friendly approver (T04).
+ */
+async function nameReviewers(repos, entitlement, obligations, requester, subject) {
+    const members = await repos.identities.listActiveHumansInGroups(obligations.approverGroups);
+    const excluded = new Set([requester.id, subject.id, subject.ownerId]);
+    const named = new Set();
+    for (const id of [...entitlement.owners, ...members.map((m) => m.id)]) {
+        if (!excluded.has(id))
+            named.add(id);
+    }
+    return [...named].sort();
+}

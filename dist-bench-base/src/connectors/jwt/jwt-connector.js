@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { Secret } from '../../config/secret.js';
+import { ConnectorError, } from '../connector.js';
+import { jwtParamsSchema } from './config.js';
+import { loadSigningKey } from './signing-key.js';
+import { checkAborted } from '../abort.js';
+/** Far larger than any token we mint; bounds the work an introspection caller can cause. */
+const MAX_TOKEN_LENGTH = 8192;
+const JTI_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const TOKEN_TYPE = 'at+jwt';
+const issuedHandle = z.object({
+    jti: z.string().regex(JTI_PATTERN),
+    exp: z.number().int(),
+    kid: z.string(),
+});
+/** What a revoke gets when issuance crashed before its handle was stored. */
+const intentHandle = z.object({ grantId: z.string().min(1) });
+const tokenClaims = z.object({
+    iss: z.string(),
+    sub: z.string(),
+    aud: z.string(),
+    scope: z.string(),
+    exp: z.number().int(),
+    iat: z.number().int(),
+    nbf: z.number().int(),
+    jti: z.string().regex(JTI_PATTERN),
+    hg_grant: z.string(),
+});
+/**
+ * The token id is derived from the grant id, so a retried issue mints the same identity and a
+ * revoke that only knows the grant id still finds it.
+ */
+export function jtiForGrant(grantId) {
+    return createHash('sha256')
+        .update(`hourglass/jwt/jti\n${grantId}`)
+        .digest('base64url')
+        .slice(0, 32);
+}
+export function createJwtConnector(config, deps) {
+    const { state } = deps;
+    let keyLoad;
+    const signingKey = () => {
+        keyLoad ??= guardState(() => loadSigningKey(state)).catch((error) => {
+            keyLoad = undefined;
+            throw error;
+        });
+        return keyLoad;
+    };
+    const isRevoked = async (jti) => (await guardState(() => state.get(revokedKey(jti)))) !== null;
+    const nowSeconds = () => Math.floor(deps.now().getTime() / 1000);
+    return {
+        async issue(grant, { signal }) {
+            checkAborted(signal);
+            const params = parseParams(grant.params);
+            const now = nowSeconds();
+            // Never outlive the grant, never start before it: exp rounds down, nbf rounds up.
+            const exp = Math.min(Math.floor(grant.expiresAt.getTime() / 1000), now + config.maxTtlSeconds);
+            const nbf = Math.ceil(grant.startsAt.getTime() / 1000);
+            if (exp <= now) {
+                throw new ConnectorError('rejected', 'the grant window has ended; no token was issued', {
+                    retryable: false,
+                });
+            }
+            if (exp <= nbf) {
+                // A token minted now would expire before the grant starts; later it will not.
+                throw new ConnectorError('rejected', 'the grant starts later than maxTtlSeconds from now', {
+                    retryable: true,
+                });
+            }
+            const jti = jtiForGrant(grant.grantId);
+            if (await isRevoked(jti)) {
+                throw new ConnectorError('conflict', 'this grant was already revoked on the target', {
+                    retryable: false,
+                });
+            }
+            const aud = params.audience ?? config.audience;
+            if (aud !== config.audience)
+                await guardState(() => state.putIfAbsent(audienceKey(aud), aud));
+            const key = await signingKey();
+            checkAborted(signal);
+            const token = await new SignJWT({
+                scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
+                hg_grant: grant.grantId,
+                hg_entitlement: grant.entitlementId,
+            })
+                .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: TOKEN_TYPE })
+                .setIssuer(config.issuer)
+                .setSubject(grant.subjectId)
+                .setAudience(aud)
+                .setJti(jti)
+                .setIssuedAt(now)
+                .setNotBefore(nbf)
+                .setExpirationTime(exp)
+                .sign(key.privateKey);
+            const expiresAt = new Date(exp * 1000);
+            return {
+                handle: { jti, exp, kid: key.kid },
+                credential: new Secret(token),
+                expiresAt,
+                instructions: instructionsFor(config, aud, expiresAt),
+            };
+        },
+        async revoke(handle, { signal }) {
+            checkAborted(signal);
+            const ref = parseHandle(handle);
+            // Recorded even when unknown or past exp: a verifier's clock may run behind ours.
+            const record = JSON.stringify({ exp: ref.exp, revokedAt: deps.now().toISOString() });
+            await guardState(() => state.putIfAbsent(revokedKey(ref.jti), record));
+        },
+        async revokeMany(handles, options) {
+            checkAborted(options.signal);
+            if (state.putManyIfAbsent === undefined || (state.getMany === undefined && state.hasMany === undefined)) {
+                return Promise.all(handles.map((h) => revokeAndInspect(this, h, options)));
+            }
+            return await revokeAllIn(state, handles, deps.now());
+        },
+        async revokeManyInStore(handles, inStore, options) {
+            checkAborted(options.signal);
+            return await revokeAllIn(inStore, handles, deps.now());
+        },
+        async inspect(handle, { signal }) {
+            checkAborted(signal);
+            const ref = parseHandle(handle);
+            if (await isRevoked(ref.jti))
+                return 'gone';
+            if (ref.exp !== null && ref.exp <= nowSeconds())
+                return 'gone';
+            return 'live';
+        },
+        async jwks() {
+            const key = await signingKey();
+            return { keys: [{ ...key.publicJwk }] };
+        },
+        async introspect(token) {
+            if (token.length === 0 || token.length > MAX_TOKEN_LENGTH)
+                return { active: false };
+            try {
+                const key = await signingKey();
+                // Only our own key and only EdDSA: rejects alg none, HS256 keyed with the public key, RS/ES.
+                const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
+                    algorithms: ['EdDSA'],
+                    issuer: config.issuer,
+                    typ: TOKEN_TYPE,
+                    currentDate: deps.now(),
+                });
+                const claims = tokenClaims.safeParse(payload);
+                if (protectedHeader.kid !== key.kid || !claims.success)
+                    return { active: false };
+                const c = claims.data;
+                if (c.jti !== jtiForGrant(c.hg_grant))
+                    return { active: false };
+                if (!(await isIssuedAudience(c.aud)))
+                    return { active: false };
+                if (await isRevoked(c.jti))
+                    return { active: false };
+                return {
+                    active: true,
+                    sub: c.sub,
+                    scope: c.scope,
+                    aud: c.aud,
+                    iss: c.iss,
+                    exp: c.exp,
+                    iat: c.iat,
+                    nbf: c.nbf,
+                    jti: c.jti,
+                    token_type: 'Bearer',
+                    hg_grant: c.hg_grant,
+                };
+            }
+            catch {
+                // Fail closed: a state outage must not turn into "active".
+                return { active: false };
+            }
+        },
+        close() {
+            keyLoad = undefined;
+            return Promise.resolve();
+        },
+    };
+    async function isIssuedAudience(aud) {
+        if (aud === config.audience)
+            return true;
+        return (await state.get(audienceKey(aud))) === aud;
+    }
+}
+async function revokeAndInspect(instance, handle, options) {
+    try {
+        await instance.revoke(handle, options);
+        return { ok: true, liveness: await instance.inspect(handle, options) };
+    }
+    catch (error) {
+        return { ok: false, error };
+    }
+}
+/**
+ * Writes the revocation records of a batch in one call and reads them back: a record found is
+ * the verification that the token is refused from now on. Keys are written in sorted order, so
+ * two nodes writing overlapping batches on PostgreSQL take their row locks in the same order.
+ */
+async function revokeAllIn(state, handles, now) {
+    const refs = handles.map((handle) => {
+        try {
+            return parseHandle(handle);
+        }
+        catch (error) {
+            return error instanceof Error ? error : new Error('not a jwt connector handle');
+        }
+    });
+    const revokedAt = now.toISOString();
+    const entries = new Map();
+    for (const ref of refs) {
+        if (ref instanceof Error)
+            continue;
+        entries.set(revokedKey(ref.jti), JSON.stringify({ exp: ref.exp, revokedAt }));
+    }
+    const keys = [...entries.keys()].sort();
+    let stored;
+    try {
+        await guardState(async () => {
+            if (state.putManyIfAbsent)
+                await state.putManyIfAbsent(keys.map((k) => [k, entries.get(k) ?? '']));
+            else
+                for (const k of keys)
+                    await state.putIfAbsent(k, entries.get(k) ?? '');
+        });
+        stored = await guardState(async () => {
+            if (state.hasMany)
+                return state.hasMany(keys);
+            if (state.getMany)
+                return state.getMany(keys);
+            const found = new Set();
+            for (const k of keys)
+                if ((await state.get(k)) !== null)
+                    found.add(k);
+            return found;
+        });
+    }
+    catch (error) {
+        return refs.map(() => ({ ok: false, error }));
+    }
+    return refs.map((ref) => {
+        if (ref instanceof Error)
+            return { ok: false, error: ref };
+        return { ok: true, liveness: stored.has(revokedKey(ref.jti)) ? 'gone' : 'live' };
+    });
+}
+function parseParams(raw) {
+    const parsed = jwtParamsSchema.safeParse(raw);
+    if (parsed.success)
+        return parsed.data;
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConnectorError('rejected', `invalid jwt entitlement params: ${issues.join('; ')}`, {
+        retryable: false,
+    });
+}
+function parseHandle(handle) {
+    const issued = issuedHandle.safeParse(handle);
+    if (issued.success)
+        return { jti: issued.data.jti, exp: issued.data.exp };
+    const intent = intentHandle.safeParse(handle);
+    if (intent.success)
+        return { jti: jtiForGrant(intent.data.grantId), exp: null };
+    throw new ConnectorError('rejected', 'not a jwt connector handle', { retryable: false });
+}
+function scopeClaim(defaults, granted) {
+    return [...new Set([...defaults, ...granted])].join(' ');
+}
+function instructionsFor(config, aud, expiresAt) {
+    return [
+        `Send the token as an HTTP header: Authorization: Bearer <token>, to services that accept audience "${aud}".`,
+        `It expires at ${expiresAt.toISOString()}. Services verify it against the JWKS of issuer`,
+        `${config.issuer} (alg EdDSA) or ask introspection, which reports it inactive once access is revoked.`,
+    ].join(' ');
+}
+function revokedKey(jti) {
+    return `revoked:${jti}`;
+}
+/** Hashed so that an audience, whatever its characters, is a fixed-shape key. */
+function audienceKey(aud) {
+    return `audience:${createHash('sha256').update(aud).digest('base64url')}`;
+}
+async function guardState(operation) {
+    try {
+        return await operation();
+    }
+    catch (error) {
+        if (error instanceof ConnectorError)
+            throw error;
+        throw new ConnectorError('unreachable', 'the connector state store failed', {
+            retryable: true,
+            cause: error,
+        });
+    }
+}

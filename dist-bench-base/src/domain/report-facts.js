@@ -1,0 +1,1 @@
+export const DECISION_KINDS = ['approved', 'policy', 'reviewer', 'expired', 'cancelled'];

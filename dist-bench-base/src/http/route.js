@@ -1,0 +1,3 @@
+export function defineRoute(route) {
+    return route;
+}

@@ -1,0 +1,1 @@
+export const POLICY_ACTIONS = ['request', 'review', 'activate', 'breakglass'];

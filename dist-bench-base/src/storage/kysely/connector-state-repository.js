@@ -1,0 +1,64 @@
+import { MultiRowInsert } from './multi-row-insert.js';
+/** A batch of revocation records: one statement per few hundred rows, on both engines. */
+const INSERT_MANY_IF_ABSENT = new MultiRowInsert('connector_state', ['target_id', 'key', 'value'], {
+    skipTaken: ['target_id', 'key'],
+});
+/** Keys per `in (…)` list: far below both engines' parameter limits. */
+const IN_LIST_CHUNK = 500;
+export function connectorStateRepository(scope) {
+    const read = async (targetId, key) => {
+        const row = await scope.db
+            .selectFrom('connector_state')
+            .select('value')
+            .where('target_id', '=', targetId)
+            .where('key', '=', key)
+            .executeTakeFirst();
+        return row?.value ?? null;
+    };
+    return {
+        get: read,
+        async put(targetId, key, value) {
+            await scope.db
+                .insertInto('connector_state')
+                .values({ target_id: targetId, key, value })
+                .onConflict((oc) => oc
+                .columns(['target_id', 'key'])
+                .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+                .execute();
+        },
+        /** Two processes racing to create (say) a signing key both end up with the winner's value. */
+        async putIfAbsent(targetId, key, value) {
+            await scope.db
+                .insertInto('connector_state')
+                .values({ target_id: targetId, key, value })
+                .onConflict((oc) => oc.columns(['target_id', 'key']).doNothing())
+                .execute();
+            const stored = await read(targetId, key);
+            if (stored === null)
+                throw new Error('connector state vanished after insert');
+            return stored;
+        },
+        async putManyIfAbsent(targetId, entries) {
+            if (entries.length === 0)
+                return;
+            await scope.atomic(async (db, direct) => {
+                const rows = entries.map(([key, value]) => ({ target_id: targetId, key, value }));
+                await INSERT_MANY_IF_ABSENT.execute({ ...scope, db, direct }, rows);
+            });
+        },
+        async getMany(targetId, keys) {
+            const found = new Map();
+            for (let i = 0; i < keys.length; i += IN_LIST_CHUNK) {
+                const rows = await scope.db
+                    .selectFrom('connector_state')
+                    .select(['key', 'value'])
+                    .where('target_id', '=', targetId)
+                    .where('key', 'in', keys.slice(i, i + IN_LIST_CHUNK))
+                    .execute();
+                for (const row of rows)
+                    found.set(row.key, row.value);
+            }
+            return found;
+        },
+    };
+}

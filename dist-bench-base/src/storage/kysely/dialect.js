@@ -1,0 +1,144 @@
+import SqliteDatabase from 'better-sqlite3';
+import { CompiledQuery, PostgresDialect, SqliteDialect, SqliteDriver, } from 'kysely';
+import pg from 'pg';
+import { AppError } from '../../domain/errors.js';
+import { withStatementCache } from './statement-cache.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
+const DEFAULT_POOL_SIZE = 10;
+const CONNECT_TIMEOUT_MS = 10_000;
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const INT8_OID = 20;
+export function isPostgresUrl(url) {
+    return /^postgres(ql)?:\/\//i.test(url);
+}
+/**
+ * int8 comes back as a string by default (it can exceed 2^53). Ours are epoch milliseconds,
+ * sequence numbers and counts, all far inside the safe integer range.
+ */
+const defaultParser = pg.types.getTypeParser;
+const PG_TYPES = {
+    getTypeParser: ((oid, format) => oid === INT8_OID ? Number : defaultParser(oid, format)),
+};
+/**
+ * BEGIN IMMEDIATE takes the write lock when a transaction starts. A deferred BEGIN would upgrade
+ * at its first write and fail at once with SQLITE_BUSY, without waiting, whenever another process
+ * wrote in between; immediate transactions queue instead, which also serialises audit appends
+ * across processes. They queue on the event loop, not in SQLite's busy handler: that handler
+ * sleeps the whole thread (1, 2, 5, 10 ms…), so a `serve --workers` process waiting for the lock
+ * served nothing meanwhile (2 workers gave 0.93× the requests of 1), and two connections in one
+ * thread could never let each other finish. The wait stays bounded by the busy timeout.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+    #raw;
+    constructor(config, raw) {
+        super(config);
+        this.#raw = raw;
+    }
+    async beginTransaction(connection) {
+        const raw = this.#raw;
+        if (!raw) {
+            await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+            return;
+        }
+        const started = Date.now();
+        for (let attempt = 0;; attempt++) {
+            raw.pragma('busy_timeout = 0');
+            try {
+                await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+                return;
+            }
+            catch (error) {
+                const code = error.code;
+                if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() - started > SQLITE_BUSY_TIMEOUT_MS)
+                    throw error;
+            }
+            finally {
+                raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+            }
+            await new Promise((r) => setTimeout(r, attempt < 4 ? 0 : 1));
+        }
+    }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+    #config;
+    #raw;
+    constructor(config, raw) {
+        super(config);
+        this.#config = config;
+        this.#raw = raw;
+    }
+    createDriver() {
+        return new ImmediateSqliteDriver(this.#config, this.#raw);
+    }
+}
+function openSqlite(path) {
+    let db;
+    try {
+        db = new SqliteDatabase(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    }
+    catch (error) {
+        // better-sqlite3 reports a missing directory as a plain TypeError, without a code.
+        throw new AppError('store.unavailable', 'The database is unavailable', { cause: error });
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    return db;
+}
+function openPostgres(url, poolSize) {
+    const pool = new pg.Pool({
+        connectionString: url,
+        max: poolSize,
+        types: PG_TYPES,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        application_name: 'hourglass',
+    });
+    // An idle client losing its server (restart, failover) is reported here; unhandled, it would
+    // crash the process. The next query fails and surfaces as store.unavailable instead.
+    pool.on('error', () => undefined);
+    // A client the server drops while a transaction holds it (between two statements) reports that
+    // on the client, where the pool no longer listens; unheard, the process would crash. Its next
+    // statement fails as store.unavailable, and the pool discards it on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    return pool;
+}
+export function createDialect(options) {
+    const url = options.databaseUrl ?? '';
+    if (url !== '') {
+        if (!isPostgresUrl(url)) {
+            // The URL itself may carry a password, so it stays out of the message.
+            throw new AppError('config.invalid', 'The database URL must start with postgres:// or postgresql://');
+        }
+        const pool = openPostgres(url, options.poolSize ?? DEFAULT_POOL_SIZE);
+        return { dialect: new PostgresDialect({ pool }), engine: 'postgres' };
+    }
+    if (options.sqlitePath === undefined || options.sqlitePath === '') {
+        throw new AppError('config.invalid', 'Either a PostgreSQL URL or a SQLite path is required');
+    }
+    const db = openSqlite(options.sqlitePath);
+    const cached = withStatementCache(db);
+    let sqlite = cached;
+    // An in-memory database has no WAL (and no second connection could reach it).
+    if (options.sqlitePath !== ':memory:' && options.walCheckpoints !== false) {
+        const checkpointer = startWalCheckpointer(db, options.sqlitePath, options.walCheckpoints);
+        let stopped;
+        sqlite = {
+            get inTransaction() {
+                return cached.inTransaction;
+            },
+            prepare: (sql) => cached.prepare(sql),
+            close() {
+                // Kysely's close is synchronous; the store awaits `closed` after it. The connection closes
+                // after the worker's, so it is the last one: closing both at once, neither saw itself
+                // last, and the WAL file outlived the store.
+                stopped ??= checkpointer.stop().finally(() => {
+                    cached.close();
+                });
+            },
+        };
+        const closed = () => stopped ?? checkpointer.stop();
+        return { dialect: new ImmediateSqliteDialect({ database: sqlite }, db), engine: 'sqlite', sqlite, closed };
+    }
+    return { dialect: new ImmediateSqliteDialect({ database: sqlite }), engine: 'sqlite', sqlite };
+}

@@ -1,0 +1,44 @@
+import { init } from './0001-init.js';
+import { reconciliation } from './0002-reconciliation.js';
+import { governance } from './0003-governance.js';
+import { integrations } from './0004-integrations.js';
+import { outbox } from './0005-outbox.js';
+import { siemCursors } from './0006-siem-cursors.js';
+import { reportIndexes } from './0007-report-indexes.js';
+import { auditLastEvent } from './0008-audit-last-event.js';
+import { requestLookups } from './0009-request-lookups.js';
+import { lifecycleNodes } from './0012-lifecycle-nodes.js';
+import { grantStateIndexes } from './0013-grant-state-indexes.js';
+import { grantShareBuckets } from './0014-grant-share-buckets.js';
+/**
+ * Every migration, in order. A static list rather than a folder scan, so the compiled `dist/`
+ * migrates without its sources nearby. Names never change once released.
+ */
+export const MIGRATIONS = [
+    ['0001-init', init],
+    ['0002-reconciliation', reconciliation],
+    ['0003-governance', governance],
+    ['0004-integrations', integrations],
+    ['0005-outbox', outbox],
+    ['0006-siem-cursors', siemCursors],
+    ['0007-report-indexes', reportIndexes],
+    ['0008-audit-last-event', auditLastEvent],
+    ['0009-request-lookups', requestLookups],
+    ['0012-lifecycle-nodes', lifecycleNodes],
+    ['0013-grant-state-indexes', grantStateIndexes],
+    ['0014-grant-share-buckets', grantShareBuckets],
+];
+export class StaticMigrationProvider {
+    #engine;
+    constructor(engine) {
+        this.#engine = engine;
+    }
+    getMigrations() {
+        const engine = this.#engine;
+        const entries = MIGRATIONS.map(([name, m]) => [
+            name,
+            { up: (db) => m.up(db, engine), down: (db) => m.down(db, engine) },
+        ]);
+        return Promise.resolve(Object.fromEntries(entries));
+    }
+}
