@@ -26,7 +26,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const config = { lifecycle: { sweepIntervalMs: 3_600_000 } }
       if (engine === 'sqlite') return (world = await startTestWorld({ config }))
       const db = await freshPgDatabase(base!)
-      drop = db.drop
+      drop = () => db.drop()
       return (world = await startTestWorld({ config, databaseUrl: db.url }))
     }
     afterEach(async () => {
