@@ -37,6 +37,7 @@ export interface ActiveTokenIntrospection {
 }
 
 export interface JwtConnectorInstance extends ConnectorInstance {
+  issueInStore(grant: GrantSpec, state: ConnectorStateStore, options: OperationOptions): Promise<IssueResult>
   inspect(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
   /** The public signing keys, for resource servers that verify signatures themselves. */
   jwks(): Promise<{ keys: PublicJwk[] }>

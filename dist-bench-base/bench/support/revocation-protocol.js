@@ -1,1 +1,0 @@
-export const BEAT_MS = 100;

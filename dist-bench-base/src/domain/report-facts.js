@@ -1,1 +1,0 @@
-export const DECISION_KINDS = ['approved', 'policy', 'reviewer', 'expired', 'cancelled'];

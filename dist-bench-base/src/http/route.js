@@ -1,3 +1,0 @@
-export function defineRoute(route) {
-    return route;
-}

@@ -1,1 +1,0 @@
-export const POLICY_ACTIONS = ['request', 'review', 'activate', 'breakglass'];
