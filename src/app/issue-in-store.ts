@@ -56,8 +56,8 @@ export async function submitAndIssueInStore(deps: AppDeps, s: InStoreSubmission)
   try {
     active = await deps.store.transaction(async (tx) => {
       const claimed: Grant = { ...scheduled, ...issuanceClaim(deps, scheduled, request.submittedAt) }
-      // The fault points of claim → issue → commit, at the same steps of this one transaction.
-      deps.faults?.reach('issue.before_target')
+      // The fault points of claim → issue → commit sit at the same steps of this one transaction
+      // (issue.before_target after the issuance-time decision, as on the worker's path).
       const issued = await checkAndIssue(tx, deps, claimed, request)
       deps.faults?.reach('issue.after_target')
       const { result, check } = issued
@@ -116,6 +116,7 @@ async function checkAndIssue(
     // The target as this transaction reads it: its connector must still issue in store.
     const instance = await deps.connectors.instanceFor(check.target)
     if (!instance.issueInStore) throw new Error('the target no longer issues in store')
+    deps.faults?.reach('issue.before_target')
     const params = deps.connectors.definition(check.target.kind).paramsSchema.parse(check.params) as Record<string, unknown>
     const result = await instance.issueInStore(
       {
