@@ -7,7 +7,7 @@ import type { AppDeps } from './deps.js'
 import { decideWithExceptions } from './decide-with-exceptions.js'
 import { supersedeExtendedGrant } from './extend-grant.js'
 import { casGrant, errorText } from './grant-transitions.js'
-import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
+import { decisionContext, recordAudit, requireEntitlementAndTarget, requireIdentity, requireRequest, requireTarget } from './load.js'
 import { executeRevocation } from './revoke-grant.js'
 import { decisionEvidence } from './submit-request.js'
 import { issuanceClaim, recordIssuanceClaim, usableHandoff } from './issuance-claim.js'
@@ -127,8 +127,7 @@ export async function recheckPolicy(
   const requester = await requireIdentity(store, request.requesterId)
   // Usually the same person: one read then (identities are not written in between).
   const subject = request.subjectId === requester.id ? requester : await requireIdentity(store, request.subjectId)
-  const entitlement = await requireEntitlement(store, grant.entitlementId)
-  const target = await requireTarget(store, entitlement.targetId)
+  const { entitlement, target } = await requireEntitlementAndTarget(store, grant.entitlementId)
   const now = deps.clock.now()
   const { decision } = await decideWithExceptions(deps, {
     action: 'activate',
