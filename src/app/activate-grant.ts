@@ -2,11 +2,12 @@ import type { AccessRequest } from '../domain/access-request.js'
 import type { Target } from '../domain/catalog.js'
 import { backoffMs, type Grant } from '../domain/grant.js'
 import { ConnectorError, type IssueResult } from '../connectors/connector.js'
+import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
 import { decideWithExceptions } from './decide-with-exceptions.js'
 import { supersedeExtendedGrant } from './extend-grant.js'
 import { casGrant, errorText } from './grant-transitions.js'
-import { decisionContext, recordAudit, requireEntitlement, requireIdentity, requireRequest, requireTarget } from './load.js'
+import { decisionContext, recordAudit, requireEntitlementAndTarget, requireIdentity, requireRequest, requireTarget } from './load.js'
 import { executeRevocation } from './revoke-grant.js'
 import { decisionEvidence } from './submit-request.js'
 import { issuanceClaim, recordIssuanceClaim, usableHandoff } from './issuance-claim.js'
@@ -115,14 +116,18 @@ export interface Recheck {
  * Policy again at the moment of effect, with fresh identities, the current bundle and the
  * exceptions active right now (T09/T10). Also run for active grants on every context change.
  */
-export async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Recheck> {
-  const { store } = deps
-  const request = await requireRequest(store, grant.requestId)
+export async function recheckPolicy(
+  deps: AppDeps,
+  grant: Grant,
+  // In-store issuance passes its transaction, and the request it has just written there.
+  within: { repos: Repositories; request: AccessRequest } | null = null,
+): Promise<Recheck> {
+  const store = within?.repos ?? deps.store
+  const request = within?.request ?? (await requireRequest(store, grant.requestId))
   const requester = await requireIdentity(store, request.requesterId)
   // Usually the same person: one read then (identities are not written in between).
   const subject = request.subjectId === requester.id ? requester : await requireIdentity(store, request.subjectId)
-  const entitlement = await requireEntitlement(store, grant.entitlementId)
-  const target = await requireTarget(store, entitlement.targetId)
+  const { entitlement, target } = await requireEntitlementAndTarget(store, grant.entitlementId)
   const now = deps.clock.now()
   const { decision } = await decideWithExceptions(deps, {
     action: 'activate',
@@ -132,7 +137,7 @@ export async function recheckPolicy(deps: AppDeps, grant: Grant): Promise<Rechec
     subject,
     request,
     context: decisionContext(request, now),
-  })
+  }, store)
   // The current maximum wins: a lowered cap shortens a grant approved under the old one.
   const caps = [entitlement.maxDurationSeconds, decision.obligations.maxDurationSeconds ?? Infinity]
   const capEnd = grant.startsAt.getTime() + Math.min(...caps) * 1000

@@ -25,9 +25,11 @@ export interface ExceptionDecision {
 export async function decideWithExceptions(
   deps: Pick<AppDeps, 'store' | 'policy' | 'clock'>,
   input: DecisionInput,
+  // A transaction's repositories, when the decision must see what that transaction sees.
+  repos: Pick<Repositories, 'exceptions'> = deps.store,
 ): Promise<ExceptionDecision> {
   const now = deps.clock.now()
-  const candidates = await deps.store.exceptions.listApplicable(
+  const candidates = await repos.exceptions.listApplicable(
     now,
     input.subject.id,
     input.entitlement.id,

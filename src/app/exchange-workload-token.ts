@@ -102,7 +102,8 @@ export async function exchangeWorkloadToken(
       data: { ...evidence, workloadId: workload.id },
     })
   })
-  const active = await issueNow(deps, grantId)
+  // Issued already when its connector issues in the submission's transaction.
+  const active = submitted.grant.state === 'active' ? submitted.grant : await issueNow(deps, grantId)
   const credential = await retrieveCredential(deps, workload, active.id)
   deps.log.info({ grantId, workloadId: workload.id, issuer: token.issuer }, 'workload token exchanged')
   return {

@@ -8,7 +8,7 @@ import type { Repositories } from '../storage/store.js'
 import { assertCooledDown } from './cooldown.js'
 import { decideWithExceptions, type ExceptionDecision } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
-import { decisionContext, requireEntitlement, requireIdentity, requireTarget } from './load.js'
+import { decisionContext, requireEntitlementAndTarget, requireIdentity } from './load.js'
 
 export interface RequestDecisionInput {
   entitlementId: string
@@ -44,8 +44,7 @@ export async function decideRequest(
   input: RequestDecisionInput,
 ): Promise<RequestDecision> {
   const { store, clock } = deps
-  const entitlement = await requireEntitlement(store, input.entitlementId)
-  const target = await requireTarget(store, entitlement.targetId)
+  const { entitlement, target } = await requireEntitlementAndTarget(store, input.entitlementId)
   const subject = await resolveSubject(store, requester, input.subjectId)
   assertSubjectAllowed(entitlement, subject)
   const durationSeconds = input.durationSeconds ?? entitlement.defaultDurationSeconds

@@ -3,6 +3,7 @@ import {
   type AccessRequest,
   type RevocationCondition,
 } from '../domain/access-request.js'
+import type { AuditEventInput } from '../domain/audit-event.js'
 import type { Entitlement } from '../domain/catalog.js'
 import { AppError } from '../domain/errors.js'
 import { targetNameFor, type Grant } from '../domain/grant.js'
@@ -13,6 +14,7 @@ import type { Repositories } from '../storage/store.js'
 import { recordExceptionUses } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { issuanceClaim, recordIssuanceClaim } from './issuance-claim.js'
+import { issuesInStore, submitAndIssueInStore } from './issue-in-store.js'
 import { recordAudit } from './load.js'
 import { decideRequest } from './request-decision.js'
 
@@ -89,6 +91,37 @@ export async function submitRequest(
     version: 1,
   }
   const scheduled = autoApproved ? newGrant(deps, request, entitlement, target.kind, now) : null
+  const submitted: AuditEventInput = {
+    type: decision.allowed ? 'request.submitted' : 'request.denied_by_policy',
+    actor: requester.id,
+    requestId: id,
+    data: {
+      digest: request.digest,
+      entitlementId: entitlement.id,
+      subjectId: subject.id,
+      durationSeconds,
+      ticketRef,
+      revocationCondition: request.revocationCondition,
+      decision: decisionEvidence(decision),
+      eligibleReviewers: request.eligibleReviewers,
+      ...(request.extendsGrantId !== null ? { extendsGrantId: request.extendsGrantId } : {}),
+      ...(outcome.used.length > 0 ? { exceptions: outcome.used.map((e) => e.id) } : {}),
+    },
+  }
+  // A connector that issues without calling out issues right here, in the same transaction.
+  if (scheduled !== null && (await issuesInStore(deps, target))) {
+    const active = await submitAndIssueInStore(deps, {
+      request,
+      scheduled,
+      submitted,
+      outcome,
+      requesterId: requester.id,
+    })
+    if (active) {
+      deps.log.info({ requestId: id, state: request.state }, 'request submitted')
+      return { request, grant: active, decision }
+    }
+  }
   // When this process's worker will issue it, the grant is committed already claimed (as the
   // claim transaction would leave it, lease and audit record included): one commit fewer, and
   // a crash after this commit leaves exactly what a crash after a claim leaves.
@@ -100,23 +133,7 @@ export async function submitRequest(
 
   await store.transaction(async (tx) => {
     await tx.requests.insert(request)
-    await recordAudit(tx, deps, {
-      type: decision.allowed ? 'request.submitted' : 'request.denied_by_policy',
-      actor: requester.id,
-      requestId: id,
-      data: {
-        digest: request.digest,
-        entitlementId: entitlement.id,
-        subjectId: subject.id,
-        durationSeconds,
-        ticketRef,
-        revocationCondition: request.revocationCondition,
-        decision: decisionEvidence(decision),
-        eligibleReviewers: request.eligibleReviewers,
-        ...(request.extendsGrantId !== null ? { extendsGrantId: request.extendsGrantId } : {}),
-        ...(outcome.used.length > 0 ? { exceptions: outcome.used.map((e) => e.id) } : {}),
-      },
-    })
+    await recordAudit(tx, deps, submitted)
     if (grant) await approveWithGrant(tx, deps, request, grant, 'system:policy')
     await recordExceptionUses(tx, deps, outcome, {
       requestId: id,

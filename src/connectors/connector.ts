@@ -81,6 +81,14 @@ export interface IntentHandle {
 export interface ConnectorInstance {
   /** Idempotent by grant id: a retry finds or replaces its own earlier attempt. */
   issue(grant: GrantSpec, options: OperationOptions): Promise<IssueResult>
+  /**
+   * issue for connectors whose issuing is local work plus writes to their own state (the jwt
+   * signature and its state reads): the state is `state`, which the host binds to the transaction
+   * that also records the request and commits the grant active, so a credential and its grant
+   * commit together or not at all. Only for connectors that call no remote system here: the
+   * caller's transaction stays open across the call. Without it the host issues with `issue`.
+   */
+  issueInStore?(grant: GrantSpec, state: ConnectorStateStore, options: OperationOptions): Promise<IssueResult>
   /** Idempotent and best-effort: "already gone" is success. */
   revoke(handle: Record<string, unknown>, options: OperationOptions): Promise<void>
   inspect?(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>

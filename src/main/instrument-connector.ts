@@ -44,11 +44,13 @@ export function instrumentConnector<T extends ConnectorInstance>(
         wrapped.set(method, batched)
         return batched
       }
-      if (!isObserved(property)) return method.bind(target)
+      // An issue inside our own transaction is still an issue, for the operation metrics.
+      const op = property === 'issueInStore' ? 'issue' : property
+      if (!isObserved(op)) return method.bind(target)
       const timed = async (...args: unknown[]): Promise<unknown> => {
         const started = performance.now()
         const report = (outcome: string) => {
-          observe({ kind, op: property, outcome, seconds: (performance.now() - started) / 1000 })
+          observe({ kind, op, outcome, seconds: (performance.now() - started) / 1000 })
         }
         try {
           const result = await method.apply(target, args)

@@ -43,6 +43,11 @@ export interface CatalogRepository {
   listTargets(): Promise<Target[]>
   upsertTarget(target: Target): Promise<void>
   getEntitlement(id: string): Promise<Entitlement | null>
+  /**
+   * The entitlement and its target (null when the target is gone) in one read where the engine
+   * pays a round trip per statement: a request's path reads both at each decision.
+   */
+  getEntitlementWithTarget(id: string): Promise<{ entitlement: Entitlement; target: Target | null } | null>
   listEntitlements(): Promise<Entitlement[]>
   upsertEntitlement(entitlement: Entitlement): Promise<void>
 }

@@ -130,6 +130,12 @@ export function describeCatalogContract(ctx: StoreContext): void {
       expect(await ctx.store().catalog.listEntitlements()).toContainEqual(entitlement)
       expect(await ctx.store().catalog.getTarget(uniqueId('none'))).toBeNull()
       expect(await ctx.store().catalog.getEntitlement(uniqueId('none'))).toBeNull()
+      // Both in one read, in and out of a transaction.
+      expect(await ctx.store().catalog.getEntitlementWithTarget(entitlement.id)).toEqual({ entitlement, target })
+      expect(
+        await ctx.store().transaction((tx) => tx.catalog.getEntitlementWithTarget(entitlement.id)),
+      ).toEqual({ entitlement, target })
+      expect(await ctx.store().catalog.getEntitlementWithTarget(uniqueId('none'))).toBeNull()
     })
 
     it('upserts in place and keeps the original creation time', async () => {

@@ -14,7 +14,7 @@ import {
   type RevokeOutcome,
 } from '../connector.js'
 import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
-import { loadSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
+import { loadSigningKey, readSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
 import { checkAborted } from '../abort.js'
 import { isRecordedRevoked, revocationRecordKey, tokenRecordKey } from './revocation-records.js'
 
@@ -38,6 +38,7 @@ export interface ActiveTokenIntrospection {
 }
 
 export interface JwtConnectorInstance extends ConnectorInstance {
+  issueInStore(grant: GrantSpec, state: ConnectorStateStore, options: OperationOptions): Promise<IssueResult>
   inspect(handle: Record<string, unknown>, options: OperationOptions): Promise<Liveness>
   /** The public signing keys, for resource servers that verify signatures themselves. */
   jwks(): Promise<{ keys: PublicJwk[] }>
@@ -97,54 +98,22 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
 
   return {
     async issue(grant: GrantSpec, { signal }: OperationOptions): Promise<IssueResult> {
-      checkAborted(signal)
-      const params = parseParams(grant.params)
-      const now = nowSeconds()
-      // Never outlive the grant, never start before it: exp rounds down, nbf rounds up.
-      const exp = Math.min(Math.floor(grant.expiresAt.getTime() / 1000), now + config.maxTtlSeconds)
-      const nbf = Math.ceil(grant.startsAt.getTime() / 1000)
-      if (exp <= now) {
-        throw new ConnectorError('rejected', 'the grant window has ended; no token was issued', {
-          retryable: false,
-        })
+      return issueWith(grant, signal, state, signingKey)
+    },
+
+    async issueInStore(grant: GrantSpec, inStore: ConnectorStateStore, { signal }: OperationOptions): Promise<IssueResult> {
+      // A key read from the caller's transaction was committed by someone, so it may be kept; a
+      // key created in it may yet be rolled back, so it is only used (the next issue reads it).
+      const key = async (): Promise<SigningKey> => {
+        if (keyLoad) return keyLoad
+        const stored = await guardState(() => readSigningKey(inStore))
+        if (stored) {
+          keyLoad ??= Promise.resolve(stored)
+          return stored
+        }
+        return guardState(() => loadSigningKey(inStore))
       }
-      if (exp <= nbf) {
-        // A token minted now would expire before the grant starts; later it will not.
-        throw new ConnectorError('rejected', 'the grant starts later than maxTtlSeconds from now', {
-          retryable: true,
-        })
-      }
-      const jti = jtiForGrant(grant.grantId)
-      if (await isRevoked(jti)) {
-        throw new ConnectorError('conflict', 'this grant was already revoked on the target', {
-          retryable: false,
-        })
-      }
-      const aud = params.audience ?? config.audience
-      if (aud !== config.audience) await guardState(() => state.putIfAbsent(audienceKey(aud), aud))
-      const key = await signingKey()
-      checkAborted(signal)
-      const token = await new SignJWT({
-        scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
-        hg_grant: grant.grantId,
-        hg_entitlement: grant.entitlementId,
-      })
-        .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: TOKEN_TYPE })
-        .setIssuer(config.issuer)
-        .setSubject(grant.subjectId)
-        .setAudience(aud)
-        .setJti(jti)
-        .setIssuedAt(now)
-        .setNotBefore(nbf)
-        .setExpirationTime(exp)
-        .sign(key.privateKey)
-      const expiresAt = new Date(exp * 1000)
-      return {
-        handle: { jti, exp, kid: key.kid },
-        credential: new Secret(token),
-        expiresAt,
-        instructions: instructionsFor(config, aud, expiresAt),
-      }
+      return issueWith(grant, signal, inStore, key)
     },
 
     async revoke(handle: Record<string, unknown>, { signal }: OperationOptions): Promise<void> {
@@ -226,6 +195,63 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
       keyLoad = undefined
       return Promise.resolve()
     },
+  }
+
+  /** Signs the grant's token; `st` is where the revocation list and audiences are (ours, or a transaction's). */
+  async function issueWith(
+    grant: GrantSpec,
+    signal: AbortSignal,
+    st: ConnectorStateStore,
+    key: () => Promise<SigningKey>,
+  ): Promise<IssueResult> {
+    checkAborted(signal)
+    const params = parseParams(grant.params)
+    const now = nowSeconds()
+    // Never outlive the grant, never start before it: exp rounds down, nbf rounds up.
+    const exp = Math.min(Math.floor(grant.expiresAt.getTime() / 1000), now + config.maxTtlSeconds)
+    const nbf = Math.ceil(grant.startsAt.getTime() / 1000)
+    if (exp <= now) {
+      throw new ConnectorError('rejected', 'the grant window has ended; no token was issued', {
+        retryable: false,
+      })
+    }
+    if (exp <= nbf) {
+      // A token minted now would expire before the grant starts; later it will not.
+      throw new ConnectorError('rejected', 'the grant starts later than maxTtlSeconds from now', {
+        retryable: true,
+      })
+    }
+    const jti = jtiForGrant(grant.grantId)
+    if ((await guardState(() => st.get(tokenRecordKey(jti)))) !== null) {
+      throw new ConnectorError('conflict', 'this grant was already revoked on the target', {
+        retryable: false,
+      })
+    }
+    const aud = params.audience ?? config.audience
+    if (aud !== config.audience) await guardState(() => st.putIfAbsent(audienceKey(aud), aud))
+    const signing = await key()
+    checkAborted(signal)
+    const token = await new SignJWT({
+      scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
+      hg_grant: grant.grantId,
+      hg_entitlement: grant.entitlementId,
+    })
+      .setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ: TOKEN_TYPE })
+      .setIssuer(config.issuer)
+      .setSubject(grant.subjectId)
+      .setAudience(aud)
+      .setJti(jti)
+      .setIssuedAt(now)
+      .setNotBefore(nbf)
+      .setExpirationTime(exp)
+      .sign(signing.privateKey)
+    const expiresAt = new Date(exp * 1000)
+    return {
+      handle: { jti, exp, kid: signing.kid },
+      credential: new Secret(token),
+      expiresAt,
+      instructions: instructionsFor(config, aud, expiresAt),
+    }
   }
 
   async function isIssuedAudience(aud: string): Promise<boolean> {

@@ -37,7 +37,16 @@ const storedKey = z.object({
  * the private key, and the redacting decorator does not know it.
  */
 export async function loadSigningKey(state: ConnectorStateStore): Promise<SigningKey> {
-  const stored = (await state.get(SIGNING_KEY)) ?? (await createKey(state))
+  return importStoredKey((await state.get(SIGNING_KEY)) ?? (await createKey(state)))
+}
+
+/** The stored signing key, or null when none was created yet (nothing is written). */
+export async function readSigningKey(state: ConnectorStateStore): Promise<SigningKey | null> {
+  const stored = await state.get(SIGNING_KEY)
+  return stored === null ? null : importStoredKey(stored)
+}
+
+async function importStoredKey(stored: string): Promise<SigningKey> {
   const jwk = parseStoredKey(stored)
   const publicFields = { kty: jwk.kty, crv: jwk.crv, x: jwk.x }
   try {

@@ -14,6 +14,34 @@ const GET_ENTITLEMENT = new PreparedStatement<{ id: string }>((db, a) =>
   db.selectFrom('entitlements').selectAll().where('id', '=', a.id),
 )
 
+// The entitlement's columns as they are, its target's under `t_` names: one round trip for both.
+const GET_ENTITLEMENT_WITH_TARGET = new PreparedStatement<{ id: string }>((db, a) =>
+  db
+    .selectFrom('entitlements as e')
+    .leftJoin('targets as t', 't.id', 'e.target_id')
+    .selectAll('e')
+    .select([
+      't.id as t_id',
+      't.kind as t_kind',
+      't.name as t_name',
+      't.config as t_config',
+      't.reconcile as t_reconcile',
+      't.created_at as t_created_at',
+      't.updated_at as t_updated_at',
+    ])
+    .where('e.id', '=', a.id),
+)
+
+type EntitlementWithTargetRow = EntitlementRow & {
+  t_id: string | null
+  t_kind: string
+  t_name: string
+  t_config: TargetRow['config']
+  t_reconcile: TargetRow['reconcile']
+  t_created_at: TargetRow['created_at']
+  t_updated_at: TargetRow['updated_at']
+}
+
 function toTarget(row: TargetRow): Target {
   return {
     id: row.id,
@@ -45,7 +73,7 @@ function toEntitlement(row: EntitlementRow): Entitlement {
 
 /** Upserts keep the original created_at: a catalog sync changes an item, it does not recreate it. */
 export function catalogRepository(scope: Scope): CatalogRepository {
-  return {
+  const repo: CatalogRepository = {
     async getTarget(id) {
       const row = await readCached(scope, 'targets', id, async () => {
         const { rows } = await GET_TARGET.execute<TargetRow>(scope, { id })
@@ -93,6 +121,30 @@ export function catalogRepository(scope: Scope): CatalogRepository {
       return row ? toEntitlement(row) : null
     },
 
+    async getEntitlementWithTarget(id) {
+      // SQLite reads both from the row cache (no round trips there): keep that path.
+      if (scope.rows) {
+        const entitlement = await repo.getEntitlement(id)
+        return entitlement ? { entitlement, target: await repo.getTarget(entitlement.targetId) } : null
+      }
+      const { rows } = await GET_ENTITLEMENT_WITH_TARGET.execute<EntitlementWithTargetRow>(scope, { id })
+      const row = rows[0]
+      if (!row) return null
+      const target =
+        row.t_id === null
+          ? null
+          : toTarget({
+              id: row.t_id,
+              kind: row.t_kind,
+              name: row.t_name,
+              config: row.t_config,
+              reconcile: row.t_reconcile,
+              created_at: row.t_created_at,
+              updated_at: row.t_updated_at,
+            })
+      return { entitlement: toEntitlement(row), target }
+    },
+
     async listEntitlements() {
       const rows = await scope.db.selectFrom('entitlements').selectAll().orderBy('id').execute()
       return rows.map(toEntitlement)
@@ -133,4 +185,5 @@ export function catalogRepository(scope: Scope): CatalogRepository {
       scope.rows?.forget()
     },
   }
+  return repo
 }

@@ -3,11 +3,14 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { activateGrant } from '../../../src/app/activate-grant.js'
 import type { FaultPoint } from '../../../src/domain/fault-points.js'
+import { issueByWorker } from '../../support/issue-by-worker.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
 let world: TestWorld
 beforeEach(async () => {
   world = await startTestWorld()
+  // A lost swap is a claim → issue → commit matter: jwt grants are issued by the worker here.
+  issueByWorker(world.runtime.deps.connectors)
 })
 afterEach(async () => {
   await world.close()

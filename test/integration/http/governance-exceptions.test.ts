@@ -62,7 +62,8 @@ describe('exceptions: policy sees them, uses are counted and linked', () => {
       state: 'approved',
       decisionReason: 'auto-approved by policy',
     })
-    expect(r.body.grant).toMatchObject({ state: 'scheduled' })
+    // Auto-approved on a jwt target: issued in the submission's transaction.
+    expect(r.body.grant).toMatchObject({ state: 'active' })
     // Someone the exception does not name still needs the owner.
     expect(
       (

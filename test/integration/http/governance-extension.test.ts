@@ -130,10 +130,13 @@ describe('extension: a new request under the same rules', () => {
     const ext = await world
       .as('alice')
       .post(`/v1/grants/${r.body.grant.id}/extend`, { duration: '1h', justification: MORE })
+    // Issued in the extension's own transaction (jwt), so the old grant is superseded at once.
     expect(ext.body).toMatchObject({
       request: { state: 'approved', extendsGrantId: r.body.grant.id },
-      grant: { state: 'scheduled' },
+      grant: { state: 'active' },
     })
+    const old = await world.as('alice').get(`/v1/grants/${r.body.grant.id}`)
+    expect(old.body).toMatchObject({ state: 'revoked', revokeReason: 'superseded' })
   })
 
   it('caps the whole chain at twice the entitlement maximum', async () => {

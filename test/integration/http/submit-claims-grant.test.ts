@@ -3,6 +3,7 @@ import type { AppDeps } from '../../../src/app/deps.js'
 import { submitRequest } from '../../../src/app/submit-request.js'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
 import type { Repositories } from '../../../src/storage/store.js'
+import { issueByWorker } from '../../support/issue-by-worker.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
 const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
@@ -20,6 +21,8 @@ describe('an auto-approved grant that starts now is claimed by its submission', 
   beforeEach(async () => {
     // No periodic sweep during a test: it would add transactions of its own to the count.
     world = await startTestWorld({ config: { lifecycle: { sweepIntervalMs: 3_600_000 } } })
+    // The claim rides on the submission for connectors that call out; jwt issues in it instead.
+    issueByWorker(world.runtime.deps.connectors)
   })
   afterEach(async () => {
     await world.close()

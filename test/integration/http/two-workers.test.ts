@@ -5,6 +5,7 @@ import { createRuntime, type Runtime } from '../../../src/main/runtime.js'
 import { openStore } from '../../../src/storage/kysely/open-store.js'
 import type { Store } from '../../../src/storage/store.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { issueByWorker } from '../../support/issue-by-worker.js'
 import { silentLog, startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
 const base = pgUrlOrSkip()
@@ -20,6 +21,9 @@ describe.skipIf(!base)('two workers on one PostgreSQL', () => {
     world = await startTestWorld({ databaseUrl: db.url })
     secondStore = await openStore({ databaseUrl: db.url })
     second = await createRuntime(world.runtime.config, silentLog, { clock: world.clock, store: secondStore, random: () => 0.5 })
+    // The race is over claims: jwt grants go to the workers here, as a remote target's do.
+    issueByWorker(world.runtime.deps.connectors)
+    issueByWorker(second.deps.connectors)
   })
   afterAll(async () => {
     await second.close()

@@ -1,0 +1,168 @@
+import { createLocalJWKSet, jwtVerify } from 'jose'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runDueWork } from '../../../src/app/reconcile-grants.js'
+import { ConnectorError, type ConnectorInstance } from '../../../src/connectors/connector.js'
+import { verifyAuditChain } from '../../../src/domain/audit-event.js'
+import type { DecisionInput } from '../../../src/policy/policy-engine.js'
+import type { Repositories } from '../../../src/storage/store.js'
+import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+
+const base = pgUrlOrSkip()
+const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
+const ORDER = ['request.submitted', 'request.approved', 'grant.scheduled', 'grant.issuing', 'grant.activated']
+
+/*
+ * An auto-approved jwt grant (a connector with `issueInStore`) is decided, written, decided again
+ * at issuance, signed and made active in its submission's one transaction, on both engines. What
+ * the kill of a process leaves at each step is in test/faults/crash-jwt-issuance.test.ts.
+ */
+for (const engine of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(engine === 'postgres' && base === null)(`${engine}: issuing in the submission's transaction`, () => {
+    let world: TestWorld
+    let drop: (() => Promise<void>) | null = null
+    async function start(): Promise<TestWorld> {
+      // No periodic sweep during a test: it would add transactions of its own to the count.
+      const config = { lifecycle: { sweepIntervalMs: 3_600_000 } }
+      if (engine === 'sqlite') return (world = await startTestWorld({ config }))
+      const db = await freshPgDatabase(base!)
+      drop = () => db.drop()
+      return (world = await startTestWorld({ config, databaseUrl: db.url }))
+    }
+    afterEach(async () => {
+      await world.close()
+      await drop?.()
+      drop = null
+    })
+
+    it('commits request, both decisions, credential and the active grant in one transaction', async () => {
+      await start()
+      const { deps } = world.runtime
+      const decisions = recordDecisions(world)
+      const transactions = countTransactions(world)
+      const r = await world.as('alice').post('/v1/requests', ASK)
+      expect(r.status).toBe(201)
+      expect(r.body.grant.state).toBe('active')
+      expect(transactions()).toBe(1)
+      // Two decisions, request-time and issuance-time, as on the worker's path.
+      expect(decisions).toEqual(['request', 'activate'])
+
+      const grantId: string = r.body.grant.id
+      const events = await deps.store.audit.list({ limit: 1_000 })
+      const mine = events.filter((e) => e.requestId === r.body.request.id)
+      expect(mine.map((e) => e.type)).toEqual(ORDER)
+      expect(mine[3]!.data).toEqual({ attempt: 1, targetName: r.body.grant.targetName })
+      expect(mine[4]!.actor).toBe(`system:${deps.settings.workerId}`)
+      expect(mine[4]!.data).toMatchObject({
+        attempt: 1,
+        targetName: r.body.grant.targetName,
+        decision: { allowed: true, identitiesActive: true, policyHash: expect.any(String) },
+      })
+      expect(verifyAuditChain(events)).toMatchObject({ ok: true })
+      const stored = await deps.store.grants.get(grantId)
+      expect(stored).toMatchObject({ state: 'active', issueAttempts: 1, leaseOwner: null, leaseUntil: null })
+      expect(stored!.credentialCiphertext).not.toBeNull()
+      expect(await runDueWork(deps)).toMatchObject({ issued: 0 })
+
+      // The credential is the one the target's keys verify.
+      const cred = await world.as('alice').post(`/v1/grants/${grantId}/credential`)
+      const jwks = await world.as(null).get('/v1/targets/orders-api/jwks.json')
+      const { payload } = await jwtVerify(cred.body.credential, createLocalJWKSet(jwks.body), {
+        audience: 'orders-api',
+        currentDate: world.clock.now(),
+      })
+      expect(payload).toMatchObject({ sub: 'alice', hg_grant: grantId })
+      expect((await world.as('olivia').post('/v1/introspect', { token: cred.body.credential })).body.active).toBe(true)
+    })
+
+    it('keeps nothing when the connector fails inside, and leaves the grant to the worker', async () => {
+      await start()
+      const { deps } = world.runtime
+      failIssueInStore(world)
+      const r = await world.as('alice').post('/v1/requests', ASK)
+      expect(r.status).toBe(201)
+      // No worker runs in this process: the ordinary path leaves it scheduled for any sweep.
+      expect(r.body.grant.state).toBe('scheduled')
+      // The probe the connector wrote before failing was rolled back with everything else.
+      expect(await deps.store.connectorState.get('orders-api', 'probe')).toBeNull()
+      const requests = await deps.store.requests.list({ requesterId: 'alice', limit: 10 })
+      expect(requests.map((q) => q.id)).toEqual([r.body.request.id])
+
+      expect(await runDueWork(deps)).toMatchObject({ issued: 1 })
+      const events = (await deps.store.audit.list({ limit: 1_000 })).filter((e) => e.requestId === r.body.request.id)
+      expect(events.map((e) => e.type)).toEqual(ORDER)
+      expect(verifyAuditChain(await deps.store.audit.list({ limit: 1_000 }))).toMatchObject({ ok: true })
+    })
+
+    it('leaves a refusal at issuance to the worker, which records it as before', async () => {
+      await start()
+      const { deps } = world.runtime
+      const decide = deps.policy.decide.bind(deps.policy)
+      deps.policy = {
+        ...deps.policy,
+        decide: async (input: DecisionInput) => {
+          const decision = await decide(input)
+          return input.action === 'activate' ? { ...decision, allowed: false, reasons: ['refused at issuance'] } : decision
+        },
+      }
+      const r = await world.as('alice').post('/v1/requests', ASK)
+      expect(r.status).toBe(201)
+      expect(r.body.grant.state).toBe('scheduled')
+      await runDueWork(deps)
+      const grant = await deps.store.grants.get(r.body.grant.id)
+      expect(grant).toMatchObject({ revokeReason: 'activation_denied' })
+      expect(grant!.credentialCiphertext).toBeNull()
+      const types = (await deps.store.audit.list({ limit: 1_000 }))
+        .filter((e) => e.requestId === r.body.request.id)
+        .map((e) => e.type)
+      expect(types).toContain('grant.activation_denied')
+      expect(types).not.toContain('grant.activated')
+    })
+  })
+}
+
+function recordDecisions(world: TestWorld): string[] {
+  const { deps } = world.runtime
+  const decide = deps.policy.decide.bind(deps.policy)
+  const actions: string[] = []
+  deps.policy = {
+    ...deps.policy,
+    decide: (input: DecisionInput) => {
+      actions.push(input.action)
+      return decide(input)
+    },
+  }
+  return actions
+}
+
+/** The jwt connector's in-store issue writes to its state, then fails: a rollback must take both. */
+function failIssueInStore(world: TestWorld): void {
+  const host = world.runtime.deps.connectors
+  const instanceFor = host.instanceFor.bind(host)
+  host.instanceFor = async (target) => {
+    const instance = await instanceFor(target)
+    return new Proxy(instance, {
+      get(t, property, receiver) {
+        if (property !== 'issueInStore') return Reflect.get(t, property, receiver) as unknown
+        const failing: ConnectorInstance['issueInStore'] = async (_grant, state) => {
+          await state.put('probe', 'written before the failure')
+          throw new ConnectorError('unreachable', 'the state store failed', { retryable: true })
+        }
+        return failing
+      },
+    })
+  }
+}
+
+function countTransactions(world: TestWorld): () => number {
+  const store = world.runtime.deps.store
+  const original = store.transaction.bind(store)
+  let n = 0
+  world.runtime.deps.store = Object.assign(Object.create(store) as typeof store, {
+    transaction: <T>(fn: (tx: Repositories) => Promise<T>): Promise<T> => {
+      n++
+      return original(fn)
+    },
+  })
+  return () => n
+}
