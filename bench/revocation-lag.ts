@@ -249,7 +249,7 @@ export const revocationLag: Benchmark = {
     ]
     const notes = [
       `${count} grants, expiries evenly spread over ${WINDOW_MS / 1000} s; ${runs} run(s), figures are medians over runs. ` +
-        'Engine with the default settings: sweep every 5 s (each sweep puts lapsed claims and due retries ahead of the queue and reloads the heap, overdue expiries included), ' +
+        'Engine with the default settings: sweep every 5 s (each sweep puts lapsed claims and due retries ahead of the queue and loads the expiries new to the horizon; the whole horizon, overdue expiries included, at start and at least every 30 s), ' +
         `10-minute horizon, due grants revoked in batches of up to ${SQLITE_REVOCATION_BATCH} on SQLite with one in flight ` +
         `(${MAX_REVOCATION_BATCH}, 2 in flight, on PostgreSQL), the heap filled in pages of 5,000 up to the horizon.`,
       `A batch of jwt grants is one transaction: the revocation records written and read back (one per expiry second ` +
