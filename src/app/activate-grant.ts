@@ -1,7 +1,7 @@
 import type { AccessRequest } from '../domain/access-request.js'
 import type { Target } from '../domain/catalog.js'
 import { backoffMs, type Grant } from '../domain/grant.js'
-import { ConnectorError, type IssueResult } from '../connectors/connector.js'
+import { ConnectorError, type GrantSpec, type IssueResult } from '../connectors/connector.js'
 import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
 import { decideWithExceptions } from './decide-with-exceptions.js'
@@ -59,15 +59,7 @@ export async function activateGrant(deps: AppDeps, grantId: string): Promise<Gra
     const params = definition.paramsSchema.parse(check.params) as Record<string, unknown>
     const instance = await deps.connectors.instanceFor(target)
     result = await instance.issue(
-      {
-        grantId: claimed.id,
-        targetName: claimed.targetName,
-        subjectId: claimed.subjectId,
-        entitlementId: claimed.entitlementId,
-        params,
-        startsAt: claimed.startsAt,
-        expiresAt: check.expiresAt,
-      },
+      grantSpecOf(claimed, params, check.expiresAt),
       { signal: AbortSignal.timeout(settings.connectorTimeoutMs) },
     )
   } catch (error) {
@@ -291,4 +283,17 @@ async function recordIssueFailure(deps: AppDeps, claimed: Grant, error: unknown)
   // After the last attempt, clean up whatever a partial attempt may have left on the target.
   if (next && final) return executeRevocation(deps, claimed.id)
   return next
+}
+
+/** What the connector is asked to issue: the grant as claimed, until the issuance-time expiry. */
+export function grantSpecOf(claimed: Grant, params: Record<string, unknown>, expiresAt: Date): GrantSpec {
+  return {
+    grantId: claimed.id,
+    targetName: claimed.targetName,
+    subjectId: claimed.subjectId,
+    entitlementId: claimed.entitlementId,
+    params,
+    startsAt: claimed.startsAt,
+    expiresAt,
+  }
 }

@@ -4,7 +4,7 @@ import type { AuditEventInput } from '../domain/audit-event.js'
 import type { Target } from '../domain/catalog.js'
 import type { Grant } from '../domain/grant.js'
 import type { Repositories } from '../storage/store.js'
-import { recheckPolicy } from './activate-grant.js'
+import { grantSpecOf, recheckPolicy } from './activate-grant.js'
 import { recordExceptionUses, type ExceptionDecision } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { supersedeExtendedGrant } from './extend-grant.js'
@@ -119,15 +119,7 @@ async function checkAndIssue(
     deps.faults?.reach('issue.before_target')
     const params = deps.connectors.definition(check.target.kind).paramsSchema.parse(check.params) as Record<string, unknown>
     const result = await instance.issueInStore(
-      {
-        grantId: claimed.id,
-        targetName: claimed.targetName,
-        subjectId: claimed.subjectId,
-        entitlementId: claimed.entitlementId,
-        params,
-        startsAt: claimed.startsAt,
-        expiresAt: check.expiresAt,
-      },
+      grantSpecOf(claimed, params, check.expiresAt),
       deps.connectors.stateIn(tx, check.target),
       { signal: AbortSignal.timeout(deps.settings.connectorTimeoutMs) },
     )

@@ -12,8 +12,9 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { expiryRecordKey } from '../../src/connectors/jwt/revocation-records.js'
 import { FAULT_POINTS, type FaultPoint } from '../../src/domain/fault-points.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../support/services.js'
+import { pgUrlOrSkip } from '../support/services.js'
 import { auditEvents, prepareInstance, verifyAudit, waitFor, type Instance } from './hourglass-process.js'
+import { instanceTemplates } from './instance-templates.js'
 import { grantRows } from './store-reader.js'
 
 const base = pgUrlOrSkip()
@@ -54,18 +55,7 @@ async function hasRecord(instance: Instance, grantId: string): Promise<boolean> 
   }
 }
 
-const cleanups: Array<() => Promise<unknown>> = []
-const templates: Partial<Record<'sqlite' | 'postgres', Promise<Instance>>> = {}
-function template(engine: 'sqlite' | 'postgres'): Promise<Instance> {
-  templates[engine] ??= (async () => {
-    const db = engine === 'postgres' ? await freshPgDatabase(base!) : null
-    const instance = await prepareInstance(db ? { databaseUrl: db.url } : {})
-    cleanups.push(() => instance.dispose())
-    if (db) cleanups.push(() => db.drop())
-    return instance
-  })()
-  return templates[engine]
-}
+const { template, dispose } = instanceTemplates(base)
 
 async function crashAndRecover(engine: 'sqlite' | 'postgres', point: FaultPoint): Promise<void> {
   const instance = await prepareInstance({ template: await template(engine), lifecycle: { sweepIntervalMs: 250 } })
@@ -107,7 +97,7 @@ async function crashAndRecover(engine: 'sqlite' | 'postgres', point: FaultPoint)
 
 describe('crash inside a jwt revocation (built server): the record and the grant commit together', () => {
   afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup()
+    await dispose()
   })
   it('covers every revocation fault point', () => {
     expect(Object.keys(AT_CRASH).sort()).toEqual([...REVOKE_POINTS].sort())

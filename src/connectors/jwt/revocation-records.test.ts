@@ -24,6 +24,23 @@ const spec = (grantId: string, expiresAt: Date): GrantSpec => ({
   expiresAt,
 })
 
+/**
+ * Two nodes on one state, a token issued by A for a grant ending a minute from T0, and the clocks
+ * put where A has passed the token's exp while B, 5 s behind, has not.
+ */
+async function nodesAroundExpiry() {
+  const state = new MemoryConnectorState()
+  const ahead = { now: T0 }
+  const behind = { now: T0 }
+  const a = node(state, ahead)
+  const b = node(state, behind)
+  const end = new Date(T0.getTime() + 60_000)
+  const token = await a.issue(spec('grt_a', end), options())
+  ahead.now = new Date(end.getTime() + 100)
+  behind.now = new Date(end.getTime() - 4_900)
+  return { a, b, token }
+}
+
 describe('jwt revocation records', () => {
   it('records tokens revoked past their exp once per expiry second, and verifies each gone', async () => {
     const state = new MemoryConnectorState()
@@ -57,16 +74,7 @@ describe('jwt revocation records', () => {
   })
 
   it('refuses, on a node whose clock runs behind, a token another node revoked at its expiry', async () => {
-    const state = new MemoryConnectorState()
-    const ahead = { now: T0 }
-    const behind = { now: T0 }
-    const a = node(state, ahead)
-    const b = node(state, behind)
-    const end = new Date(T0.getTime() + 60_000)
-    const token = await a.issue(spec('grt_a', end), options())
-    // A's clock passes the token's exp and A revokes it; B's clock is 5 s behind.
-    ahead.now = new Date(end.getTime() + 100)
-    behind.now = new Date(end.getTime() - 4_900)
+    const { a, b, token } = await nodesAroundExpiry()
     expect(await a.revokeMany!([token.handle], options())).toEqual([{ ok: true, liveness: 'gone' }])
     expect(await a.introspect(token.credential.reveal())).toEqual({ active: false })
     expect(await b.introspect(token.credential.reveal())).toEqual({ active: false })
@@ -83,15 +91,7 @@ describe('jwt revocation records', () => {
   })
 
   it('records a single revoke past exp by its expiry second as well', async () => {
-    const state = new MemoryConnectorState()
-    const ahead = { now: T0 }
-    const behind = { now: T0 }
-    const a = node(state, ahead)
-    const b = node(state, behind)
-    const end = new Date(T0.getTime() + 60_000)
-    const token = await a.issue(spec('grt_a', end), options())
-    ahead.now = new Date(end.getTime() + 100)
-    behind.now = new Date(end.getTime() - 4_900)
+    const { a, b, token } = await nodesAroundExpiry()
     await a.revoke(token.handle, options())
     expect(await a.inspect(token.handle, options())).toBe('gone')
     expect(await b.introspect(token.credential.reveal())).toEqual({ active: false })

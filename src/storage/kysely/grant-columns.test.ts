@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Grant } from '../../domain/grant.js'
+import { aGrant } from '../../../test/support/builders.js'
 import { columnValue, toRow } from './grant-repository.js'
 
 const FILLED: Grant = {
@@ -33,23 +34,8 @@ const FILLED: Grant = {
   version: 3,
 }
 
-const EMPTY: Grant = {
-  ...FILLED,
-  breakGlass: false,
-  handle: null,
-  credentialCiphertext: null,
-  credentialRetrievedAt: null,
-  issuedAt: null,
-  nextAttemptAt: null,
-  lastError: null,
-  revokeReason: null,
-  revokeDueAt: null,
-  revokedAt: null,
-  revocationLagMs: null,
-  verification: null,
-  leaseOwner: null,
-  leaseUntil: null,
-}
+/** Every nullable field null, booleans false: a fresh grant as the shared builder makes it. */
+const EMPTY: Grant = aGrant()
 
 const column = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppDeps } from '../../../src/app/deps.js'
 import { submitRequest } from '../../../src/app/submit-request.js'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
-import type { Repositories } from '../../../src/storage/store.js'
 import { issueByWorker } from '../../support/issue-by-worker.js'
+import { countTransactions } from '../../support/count-transactions.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
 const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
@@ -86,16 +86,3 @@ describe('an auto-approved grant that starts now is claimed by its submission', 
     expect(due.map((g) => g.id)).toContain(grant!.id)
   })
 })
-
-function countTransactions(world: TestWorld): () => number {
-  const store = world.runtime.deps.store
-  const original = store.transaction.bind(store)
-  let n = 0
-  world.runtime.deps.store = Object.assign(Object.create(store) as typeof store, {
-    transaction: <T>(fn: (tx: Repositories) => Promise<T>): Promise<T> => {
-      n++
-      return original(fn)
-    },
-  })
-  return () => n
-}

@@ -4,8 +4,8 @@ import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { ConnectorError, type ConnectorInstance } from '../../../src/connectors/connector.js'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
 import type { DecisionInput } from '../../../src/policy/policy-engine.js'
-import type { Repositories } from '../../../src/storage/store.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { countTransactions } from '../../support/count-transactions.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
 const base = pgUrlOrSkip()
@@ -152,17 +152,4 @@ function failIssueInStore(world: TestWorld): void {
       },
     })
   }
-}
-
-function countTransactions(world: TestWorld): () => number {
-  const store = world.runtime.deps.store
-  const original = store.transaction.bind(store)
-  let n = 0
-  world.runtime.deps.store = Object.assign(Object.create(store) as typeof store, {
-    transaction: <T>(fn: (tx: Repositories) => Promise<T>): Promise<T> => {
-      n++
-      return original(fn)
-    },
-  })
-  return () => n
 }
