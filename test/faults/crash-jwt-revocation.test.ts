@@ -9,12 +9,12 @@
  */
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { expect } from 'vitest'
 import { expiryRecordKey } from '../../src/connectors/jwt/revocation-records.js'
 import { FAULT_POINTS, type FaultPoint } from '../../src/domain/fault-points.js'
 import { pgUrlOrSkip } from '../support/services.js'
-import { auditEvents, prepareInstance, verifyAudit, waitFor, type Instance } from './hourglass-process.js'
-import { instanceTemplates } from './instance-templates.js'
+import { auditEvents, prepareInstance, waitFor, type Instance } from './hourglass-process.js'
+import { crashSuite, expectAuditVerifies, instanceTemplates } from './instance-templates.js'
 import { grantRows } from './store-reader.js'
 
 const base = pgUrlOrSkip()
@@ -86,25 +86,18 @@ async function crashAndRecover(engine: 'sqlite' | 'postgres', point: FaultPoint)
     const mine = (await auditEvents(second)).filter((e) => e.grantId === grantId)
     expect(mine.filter((e) => e.type === 'grant.revoked')).toHaveLength(1)
     expect(mine.filter((e) => e.type === 'grant.revoking')).toHaveLength(0)
-    const { live, offline } = await verifyAudit(second, instance)
-    expect(live).toMatchObject({ code: 0, json: { ok: true } })
-    expect(offline).toMatchObject({ code: 0, json: { ok: true } })
+    await expectAuditVerifies(second, instance)
     expect((await second.stop()).code).toBe(0)
   } finally {
     await instance.dispose()
   }
 }
 
-describe('crash inside a jwt revocation (built server): the record and the grant commit together', () => {
-  afterAll(async () => {
-    await dispose()
-  })
-  it('covers every revocation fault point', () => {
-    expect(Object.keys(AT_CRASH).sort()).toEqual([...REVOKE_POINTS].sort())
-  })
-  for (const engine of ['sqlite', 'postgres'] as const) {
-    for (const point of REVOKE_POINTS) {
-      it.skipIf(engine === 'postgres' && base === null)(`${engine}: SIGKILL at ${point}, then restart recovers`, () => crashAndRecover(engine, point), 300_000)
-    }
-  }
+crashSuite({
+  title: 'crash inside a jwt revocation (built server): the record and the grant commit together',
+  points: REVOKE_POINTS,
+  atCrash: AT_CRASH,
+  pgBase: base,
+  dispose,
+  crashAndRecover,
 })
