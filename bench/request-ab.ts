@@ -10,8 +10,8 @@ import { CONCURRENCY } from './support/served-world.js'
  * third between back-to-back runs of one build; paired rounds a few hundred ms apart do not.
  *   node dist-bench/bench/request-ab.js BUILD_A BUILD_B [--pairs 40] [--samples 50] [--closed MS]
  * With `--closed MS`, a round is instead MS of the benchmark's closed-loop clients over the
- * loopback socket, and the figure is requests per second: what a transaction that yields while it
- * holds SQLite's one connection costs shows up there, never one request at a time.
+ * loopback socket, and the figure is requests per second: contention between requests (for
+ * SQLite's one connection, the event loop) shows up only there, never one request at a time.
  * BUILD_* are build roots (`dist-bench`, or a copy of an earlier build under it). SQLite only (two
  * worlds would seed one PostgreSQL database twice). Not for a change to process-wide state (async
  * hooks, V8 flags): both builds share the process, so compare those in separate runs.
