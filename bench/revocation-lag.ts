@@ -34,6 +34,8 @@ interface RunFigures {
   seedMs: number
   /** The longest time the node's event loop could not run a timer (nor answer HTTP) in the window. */
   longestStallMs: number
+  /** Lag p99 and max of the grants due in each second of the window: where the tail forms. */
+  lagBySecond: Array<{ p99: number; max: number }>
 }
 
 function offsetOf(i: number, count: number): number {
@@ -123,6 +125,7 @@ async function oursRun(count: number, progress: (m: string) => void): Promise<Ru
         engineStartMs: ready.engineStartMs,
         seedMs: ready.seedMs,
         longestStallMs,
+        lagBySecond: lagBySecond(done, ready.base),
       }
     } finally {
       await store.close()
@@ -131,6 +134,21 @@ async function oursRun(count: number, progress: (m: string) => void): Promise<Ru
     await stopNode(child)
     if (dataDir !== null) await rm(dataDir, { recursive: true, force: true })
   }
+}
+
+function lagBySecond(
+  revoked: ReadonlyArray<{ expiresAt: Date; revocationLagMs: number | null }>,
+  base: number,
+): Array<{ p99: number; max: number }> {
+  const seconds: number[][] = Array.from({ length: Math.ceil(WINDOW_MS / 1000) }, () => [])
+  for (const g of revoked) {
+    const second = Math.floor((g.expiresAt.getTime() - base) / 1000)
+    seconds[Math.min(seconds.length - 1, Math.max(0, second))]?.push(g.revocationLagMs ?? Number.NaN)
+  }
+  return seconds.map((lags) => {
+    const s = summarize(lags)
+    return { p99: s.p99, max: s.max }
+  })
 }
 
 /** SIGKILL, by the child's own pid: a stalled event loop would never run a SIGTERM handler. */
@@ -265,6 +283,13 @@ export const revocationLag: Benchmark = {
         `${costs.auditTransactionMs.toFixed(2)} ms (×${costs.transactionsPerRevocation.toFixed(0)}) and connector revoke + verify ${costs.connectorMs.toFixed(2)} ms; ` +
         `bare single-row commit ${costs.bareCommitMs.toFixed(3)} ms.`,
     ]
+    notes.push(
+      'Lag p99 / max (ms) of the grants due in each second of the window, run by run: ' +
+        ours
+          .map((o) => o.lagBySecond.map((b) => `${b.p99.toFixed(0)}/${b.max.toFixed(0)}`).join(' '))
+          .join('; ') +
+        '.',
+    )
     const retried = retriedNote(ours)
     if (retried !== null) notes.push(retried)
     const unrevoked = pick((o) => o.unrevoked)

@@ -16,7 +16,7 @@ function chain(n: number): AuditEvent[] {
 }
 
 /** A checkpointer over an in-memory chain whose events and head the test may rewrite. */
-function world(events: AuditEvent[]) {
+function world(events: AuditEvent[], options: { everyEvents?: number; everySeconds?: number; deferWhile?: () => boolean } = {}) {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
   const state = { events, head: { seq: events.length, hash: events.at(-1)?.hash ?? GENESIS_HASH }, saved: [] as AuditCheckpoint[], failures: [] as string[], reads: 0 }
   const store = {
@@ -40,8 +40,9 @@ function world(events: AuditEvent[]) {
     key,
     clock: { now: () => new Date(now) },
     file: undefined,
-    everyEvents: 1,
-    everySeconds: 1,
+    everyEvents: options.everyEvents ?? 1,
+    everySeconds: options.everySeconds ?? 1,
+    ...(options.deferWhile ? { deferWhile: options.deferWhile } : {}),
     onFailure: (reason) => state.failures.push(reason),
   })
   return { state, checkpointer, advance: (ms: number) => (now += ms) }
@@ -99,5 +100,35 @@ describe('AuditCheckpointer verifies the segment it signs', () => {
     state.head = { seq: 4, hash: 'e'.repeat(64) }
     expect(await checkpointer.maybeCheckpoint(true)).toBeNull()
     expect(state.failures).toEqual(['the chain head at seq 4 differs from the signed checkpoint there'])
+  })
+})
+
+describe('AuditCheckpointer waits while revocations are due', () => {
+  it('defers a checkpoint due by its event count, up to everySeconds after the previous one', async () => {
+    const events = chain(300)
+    let revoking = true
+    const { state, checkpointer, advance } = world(events.slice(0, 100), { everyEvents: 100, everySeconds: 60, deferWhile: () => revoking })
+    expect(await checkpointer.maybeCheckpoint(true)).toMatchObject({ seq: 100 })
+    state.events = events.slice(0, 250)
+    state.head = { seq: 250, hash: events[249]!.hash }
+    advance(5_000)
+    expect(await checkpointer.maybeCheckpoint()).toBeNull()
+    expect(state.saved.map((c) => c.seq)).toEqual([100])
+    // Once nothing is due, the same call signs: the deferral is only a wait.
+    revoking = false
+    expect(await checkpointer.maybeCheckpoint()).toMatchObject({ seq: 250 })
+    revoking = true
+    state.events = events
+    state.head = { seq: 300, hash: events[299]!.hash }
+    advance(59_999)
+    expect(await checkpointer.maybeCheckpoint()).toBeNull()
+    // Never longer than the time cadence, however long the revocations last.
+    advance(1)
+    expect(await checkpointer.maybeCheckpoint()).toMatchObject({ seq: 300 })
+  })
+
+  it('never defers a forced checkpoint (an evidence bundle, shutdown)', async () => {
+    const { checkpointer } = world(chain(150), { everyEvents: 100, everySeconds: 60, deferWhile: () => true })
+    expect(await checkpointer.maybeCheckpoint(true)).toMatchObject({ seq: 150 })
   })
 })

@@ -15,6 +15,13 @@ export interface CheckpointerOptions {
   file: string | undefined
   everyEvents: number
   everySeconds: number
+  /**
+   * True while the node has work more urgent than a checkpoint (revocations falling due). A
+   * checkpoint due by its event count then waits, up to `everySeconds` after the previous one:
+   * verifying the segment is a pass over every event since it, which during a mass expiry is
+   * tens of thousands of events on the thread that revokes (docs/audit.md).
+   */
+  deferWhile?: () => boolean
   /** Told when a checkpoint is withheld because the chain since the previous one is broken. */
   onFailure?: (reason: string) => void
 }
@@ -64,10 +71,9 @@ export class AuditCheckpointer {
     }
     if (head.seq === 0 || head.seq === last.seq) return null
     const now = this.#o.clock.now()
-    const due =
-      force ||
-      head.seq - last.seq >= this.#o.everyEvents ||
-      now.getTime() - last.at >= this.#o.everySeconds * 1000
+    const byTime = now.getTime() - last.at >= this.#o.everySeconds * 1000
+    const byEvents = head.seq - last.seq >= this.#o.everyEvents
+    const due = force || byTime || (byEvents && this.#o.deferWhile?.() !== true)
     if (!due) return null
     const problem = await this.#verifySegment(last, head)
     if (problem !== null) {

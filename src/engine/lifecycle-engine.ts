@@ -124,6 +124,14 @@ export class LifecycleEngine {
     breakGlassReviewOverdue: () => undefined,
   }
 
+  /**
+   * Whether revocations are queued or running here: bookkeeping that can wait (an audit
+   * checkpoint's verification pass) waits while access is due to end.
+   */
+  revoking(): boolean {
+    return this.#batchesRunning > 0 || this.#urgent.size > 0 || this.#due.size > 0
+  }
+
   /** Starts the engine; overdue grants (e.g. after downtime) are revoked by the first sweep. */
   async start(): Promise<void> {
     this.#stopped = false
@@ -445,6 +453,10 @@ class JobQueue<T = () => Promise<unknown>> {
 
   push(job: T): void {
     this.#items.push(job)
+  }
+
+  get size(): number {
+    return this.#items.length - this.#head
   }
 
   shift(): T | undefined {

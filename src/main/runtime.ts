@@ -242,6 +242,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     file: config.checkpoint.file,
     everyEvents: config.checkpoint.everyEvents,
     everySeconds: config.checkpoint.everySeconds,
+    // Assigned below; the engine is built after the checkpointer its sweeps call.
+    deferWhile: () => engine?.revoking() === true,
     onFailure: (reason) => {
       metrics.auditCheckpointFailures.inc()
       log.error({ reason }, 'audit checkpoint withheld: the chain since the last checkpoint does not verify')
