@@ -2,6 +2,7 @@ import { fork } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import SqliteDatabase from 'better-sqlite3'
 import { MAX_REVOCATION_BATCH, SQLITE_REVOCATION_BATCH } from '../src/app/execute-revocations.js'
 import { MinHeap } from '../src/engine/min-heap.js'
 import { openStore } from '../src/storage/kysely/open-store.js'
@@ -96,10 +97,11 @@ async function oursRun(count: number, progress: (m: string) => void): Promise<Ru
     longestStallMs = 0
     const store = await openStore({ sqlitePath: ready.dbFile })
     try {
-      const revokedCount = async () => ((await store.grants.countByState()).revoked ?? 0) >= count
-      await waitFor(revokedCount, ready.windowEnd + GRACE_MS + STRAGGLER_WAIT_MS)
+      await waitFor(allRevokedIn(ready.dbFile), ready.windowEnd + GRACE_MS + STRAGGLER_WAIT_MS)
       const snapshotAt = Date.now()
-      longestStallMs = Math.max(longestStallMs, snapshotAt - lastBeat) - BEAT_MS
+      // Frozen here: the reads below hold this process's event loop, and beats queued behind
+      // them would read as the node's stall.
+      const stallMs = Math.max(longestStallMs, snapshotAt - lastBeat) - BEAT_MS
       const done = await store.grants.list({ states: ['revoked'], limit: count })
       const left = await store.grants.list({
         states: ['active', 'revoking', 'revoke_failed'],
@@ -124,7 +126,7 @@ async function oursRun(count: number, progress: (m: string) => void): Promise<Ru
         firstError: left.find((g) => g.lastError !== null)?.lastError ?? null,
         engineStartMs: ready.engineStartMs,
         seedMs: ready.seedMs,
-        longestStallMs,
+        longestStallMs: stallMs,
         lagBySecond: lagBySecond(done, ready.base),
       }
     } finally {
@@ -149,6 +151,26 @@ function lagBySecond(
     const s = summarize(lags)
     return { p99: s.p99, max: s.max }
   })
+}
+
+/**
+ * Whether any grant is left to revoke, asked twice a second during the window on a read-only
+ * connection of its own: one probe per unrevoked state, each through that state's partial index.
+ * (The store's count of every grant, or a list ordered by creation, read the whole table each time,
+ * held this process's event loop for up to 150 ms, and the node's beats queued behind it read as
+ * the node's stalls.)
+ */
+function allRevokedIn(dbFile: string): () => Promise<boolean> {
+  const probe = (state: string) => `exists (select 1 from grants where state = '${state}')`
+  const text = `select 1 where ${['active', 'revoking', 'revoke_failed'].map(probe).join(' or ')}`
+  return () => {
+    const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true })
+    try {
+      return Promise.resolve(db.prepare(text).get() === undefined)
+    } finally {
+      db.close()
+    }
+  }
 }
 
 /** SIGKILL, by the child's own pid: a stalled event loop would never run a SIGTERM handler. */
