@@ -162,7 +162,7 @@ function lagBySecond(
  */
 function allRevokedIn(dbFile: string): () => Promise<boolean> {
   const probe = (state: string) => `exists (select 1 from grants where state = '${state}')`
-  const text = `select 1 where ${['active', 'revoking', 'revoke_failed'].map(probe).join(' or ')}`
+  const text = `select 1 where ${['active', 'revoking', 'revoke_failed', 'irrevocable'].map(probe).join(' or ')}`
   return () => {
     const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true })
     try {
