@@ -28,6 +28,7 @@ import type { Store } from '../storage/store.js'
 import { syncCatalog } from '../app/sync-catalog.js'
 import { reconcileAll } from '../app/reconcile-all.js'
 import { runGovernanceSweep } from '../app/governance-sweep.js'
+import { pruneConnectorState } from '../app/prune-connector-state.js'
 import { CachingConnectorHost } from './connector-host.js'
 import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
@@ -252,6 +253,8 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     : evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
+  // The node's sweeping process prunes, not its HTTP workers (their engines never sweep anyway).
+  const pruneIfDue = overrides.clusterWorker ? null : connectorStatePruning(deps, metrics, lifecycle.revocationRecordRetentionSeconds)
   engine = new LifecycleEngine(deps, {
     sweepIntervalMs: lifecycle.sweepIntervalMs,
     horizonMs: lifecycle.timerHorizonMs,
@@ -264,6 +267,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       notifications.dispatcher.nudge()
       siem.nudge()
       await runGovernanceSweep(deps)
+      await pruneIfDue?.()
       await checkpointer.maybeCheckpoint()
       const now = clock.now().getTime()
       if (lifecycle.reconcileIntervalMs > 0 && now - lastReconcile >= lifecycle.reconcileIntervalMs) {
@@ -299,6 +303,26 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       await policy.close()
       if (!overrides.store) await store.close()
     },
+  }
+}
+
+/** Once a minute at most, by the engine clock; a pass that fails is logged and counted, never thrown. */
+const PRUNE_INTERVAL_MS = 60_000
+
+function connectorStatePruning(deps: HttpDeps, metrics: Metrics, retentionSeconds: number): () => Promise<void> {
+  let lastPrune = -Infinity
+  return async () => {
+    const now = deps.clock.now().getTime()
+    if (now - lastPrune < PRUNE_INTERVAL_MS) return
+    lastPrune = now
+    try {
+      const { pruned, failures } = await pruneConnectorState(deps, { retentionSeconds })
+      for (const [kind, n] of Object.entries(pruned)) metrics.connectorStatePruned.inc({ kind }, n)
+      if (failures > 0) metrics.connectorStatePruneFailures.inc(failures)
+    } catch (error) {
+      metrics.connectorStatePruneFailures.inc()
+      deps.log.warn({ err: error }, 'pruning connector state failed; the next pass retries')
+    }
   }
 }
 
