@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { ConnectorStateRepository } from '../store.js'
 import type { Scope } from './scope.js'
 import { MultiRowInsert } from './multi-row-insert.js'
@@ -71,23 +72,24 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
     },
 
     async deleteExpired(targetId, below, batchSize) {
-      // The outer `exp` test is the re-check: on PostgreSQL a row another transaction rewrote
-      // after the subquery chose it is judged again as it is now (and kept if its exp moved on).
-      const result = await scope.db
-        .deleteFrom('connector_state')
+      const oldest = scope.db
+        .selectFrom('connector_state')
+        .select('key')
         .where('target_id', '=', targetId)
         .where('exp', 'is not', null)
         .where('exp', '<', below)
-        .where('key', 'in', (eb) =>
-          eb
-            .selectFrom('connector_state')
-            .select('key')
-            .where('target_id', '=', targetId)
-            .where('exp', 'is not', null)
-            .where('exp', '<', below)
-            .orderBy('exp')
-            .limit(batchSize),
-        )
+        .orderBy('exp')
+        .limit(batchSize)
+      const result = await scope.db
+        .deleteFrom('connector_state')
+        .where('target_id', '=', targetId)
+        // Rows are found by key (primary key): PostgreSQL takes an `in (subquery)` as a join and
+        // may scan every expired row of the target for it, an array it probes key by key.
+        .where((eb) => (scope.engine === 'postgres' ? sql<boolean>`key = any(array${oldest})` : eb('key', 'in', oldest)))
+        // The re-check, as the row is when deleted: on PostgreSQL a row another transaction
+        // rewrote after the subquery chose it is judged again, and kept if its exp moved on. An
+        // expression, not `exp < ?`, so neither planner walks the exp index for these rows.
+        .where(sql<boolean>`coalesce(exp, ${below}) < ${below}`)
         .executeTakeFirst()
       return Number(result.numDeletedRows)
     },
