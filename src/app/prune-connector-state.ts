@@ -1,10 +1,18 @@
-import type { AppDeps } from './deps.js'
+import type { Clock } from '../domain/ports.js'
+import type { Repositories } from '../storage/store.js'
+import type { Logger } from './deps.js'
 import { yieldToEventLoop } from './event-loop.js'
 
 /** Entries per DELETE: on SQLite each statement holds the one write lock, so it stays short. */
 export const PRUNE_BATCH_SIZE = 1_000
 /** DELETEs per pass over all targets at most; what is left waits for the next pass. */
 export const PRUNE_MAX_STATEMENTS = 20
+
+export interface PruneDeps {
+  store: Pick<Repositories, 'catalog' | 'connectorState'>
+  clock: Clock
+  log: Logger
+}
 
 export interface PruneSettings {
   /** How long past its `exp` an entry is kept (`lifecycle.revocationRecordRetentionSeconds`). */
@@ -28,7 +36,7 @@ export interface PruneResult {
  * upgrade, a long outage) drains over several passes instead of holding the write lock.
  */
 export async function pruneConnectorState(
-  deps: Pick<AppDeps, 'store' | 'clock' | 'log'>,
+  deps: PruneDeps,
   settings: PruneSettings,
 ): Promise<PruneResult> {
   const batchSize = settings.batchSize ?? PRUNE_BATCH_SIZE
