@@ -20,11 +20,12 @@ export function describeConnectorStateContract(ctx: StoreContext): void {
         ['audience:x', 'kept for good'],
       ])
       await repo().put(other, 'expired:1', 'another target', 1)
+      await repo().put(other, 'expired:99', 'another target, same key', 99)
 
       expect(await repo().deleteExpired(target, 100, 1_000)).toBe(2)
       const all = ['signing-key', 'revoked:never-issued', 'expired:99', 'expired:100', 'revoked:a', 'audience:x']
       expect(await keysOf(target, all)).toEqual(['audience:x', 'expired:100', 'revoked:never-issued', 'signing-key'])
-      expect(await repo().get(other, 'expired:1')).toBe('another target')
+      expect(await keysOf(other, ['expired:1', 'expired:99'])).toEqual(['expired:1', 'expired:99'])
       expect(await repo().deleteExpired(target, 100, 1_000)).toBe(0)
     })
 
