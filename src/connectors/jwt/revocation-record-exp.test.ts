@@ -85,6 +85,16 @@ describe('jwt revocation records carry their token exp', () => {
     )
   })
 
+  it('revokeManyInStore into a state without batch writes gives each record its token exp', async () => {
+    const { state, instance, spec, advance } = setup()
+    const early = await instance.issue(spec('grt_a', 60), options())
+    const expired = await instance.issue(spec('grt_b', 10), options())
+    advance(11 * 60_000)
+    await instance.revokeManyInStore!([early.handle, expired.handle], oneByOne(state), options())
+    expect(state.exps().get(tokenRecordKey(jtiForGrant('grt_a')))).toBe(exp(early.handle))
+    expect(state.exps().get(expiryRecordKey(exp(expired.handle)))).toBe(exp(expired.handle))
+  })
+
   it('signing keys and issued audiences matter for good', async () => {
     const { state, instance, spec } = setup()
     await instance.issue(spec('grt_aud', 60, { audience: 'https://other.test' }), options())

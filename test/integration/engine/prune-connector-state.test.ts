@@ -69,8 +69,11 @@ describe.each(BOTH_ENGINES)('pruning jwt revocation records on %s', (engine) => 
     const untouched = await jwt.issue(spec(on, 'grt_untouched', 180), options())
     const lapsing = await jwt.issue(spec(on, 'grt_lapsing', 5), options())
     on.world.clock.advance(MINUTE)
-    await jwt.revoke(short.handle, options())
-    await jwt.revoke(long.handle, options())
+    // Both write paths of the host: a batch (revokeMany) and one record (revoke).
+    expect(await jwt.revokeMany!([short.handle, long.handle], options())).toEqual([
+      { ok: true, liveness: 'gone' },
+      { ok: true, liveness: 'gone' },
+    ])
     await jwt.revoke({ grantId: 'grt_never' }, options())
     on.world.clock.advance(5 * MINUTE)
     await jwt.revoke(lapsing.handle, options())
