@@ -57,7 +57,10 @@ export async function pruneConnectorState(
       }
     } catch (error) {
       result.failures++
-      deps.log.warn({ err: error, targetId: target.id }, 'pruning connector state failed; the next pass retries')
+      deps.log.warn(
+        { err: error, targetId: target.id },
+        'pruning connector state failed; the next pass retries',
+      )
     }
   }
   return result

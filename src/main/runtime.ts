@@ -254,7 +254,9 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
   // The node's sweeping process prunes, not its HTTP workers (their engines never sweep anyway).
-  const pruneIfDue = overrides.clusterWorker ? null : connectorStatePruning(deps, metrics, lifecycle.revocationRecordRetentionSeconds)
+  const pruneIfDue = overrides.clusterWorker
+    ? null
+    : connectorStatePruning(deps, metrics, lifecycle.revocationRecordRetentionSeconds)
   engine = new LifecycleEngine(deps, {
     sweepIntervalMs: lifecycle.sweepIntervalMs,
     horizonMs: lifecycle.timerHorizonMs,
@@ -309,7 +311,11 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
 /** Once a minute at most, by the engine clock; a pass that fails is logged and counted, never thrown. */
 const PRUNE_INTERVAL_MS = 60_000
 
-function connectorStatePruning(deps: HttpDeps, metrics: Metrics, retentionSeconds: number): () => Promise<void> {
+function connectorStatePruning(
+  deps: HttpDeps,
+  metrics: Metrics,
+  retentionSeconds: number,
+): () => Promise<void> {
   let lastPrune = -Infinity
   return async () => {
     const now = deps.clock.now().getTime()

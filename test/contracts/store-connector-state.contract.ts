@@ -6,7 +6,8 @@ import type { StoreContext } from './store.contract.js'
 export function describeConnectorStateContract(ctx: StoreContext): void {
   describe('connector state expiry', () => {
     const repo = () => ctx.store().connectorState
-    const keysOf = async (target: string, keys: string[]) => [...(await repo().getMany(target, keys)).keys()].sort()
+    const keysOf = async (target: string, keys: string[]) =>
+      [...(await repo().getMany(target, keys)).keys()].sort()
 
     it('deleteExpired removes only the target’s entries whose exp is set and strictly below the bound', async () => {
       const target = uniqueId('tgt')
@@ -23,8 +24,20 @@ export function describeConnectorStateContract(ctx: StoreContext): void {
       await repo().put(other, 'expired:99', 'another target, same key', 99)
 
       expect(await repo().deleteExpired(target, 100, 1_000)).toBe(2)
-      const all = ['signing-key', 'revoked:never-issued', 'expired:99', 'expired:100', 'revoked:a', 'audience:x']
-      expect(await keysOf(target, all)).toEqual(['audience:x', 'expired:100', 'revoked:never-issued', 'signing-key'])
+      const all = [
+        'signing-key',
+        'revoked:never-issued',
+        'expired:99',
+        'expired:100',
+        'revoked:a',
+        'audience:x',
+      ]
+      expect(await keysOf(target, all)).toEqual([
+        'audience:x',
+        'expired:100',
+        'revoked:never-issued',
+        'signing-key',
+      ])
       expect(await keysOf(other, ['expired:1', 'expired:99'])).toEqual(['expired:1', 'expired:99'])
       expect(await repo().deleteExpired(target, 100, 1_000)).toBe(0)
     })
@@ -33,7 +46,10 @@ export function describeConnectorStateContract(ctx: StoreContext): void {
       const target = uniqueId('tgt')
       const keys = Array.from({ length: 7 }, (_, i) => `expired:${String(1_000 + i)}`)
       // Written newest first, so insertion order is not what puts the oldest first.
-      await repo().putManyIfAbsent(target, [...keys].reverse().map((k, i) => [k, 'v', 1_006 - i] as const))
+      await repo().putManyIfAbsent(
+        target,
+        [...keys].reverse().map((k, i) => [k, 'v', 1_006 - i] as const),
+      )
       expect(await repo().deleteExpired(target, 2_000, 3)).toBe(3)
       expect(await keysOf(target, keys)).toEqual(keys.slice(3))
       expect(await repo().deleteExpired(target, 2_000, 3)).toBe(3)
@@ -52,11 +68,9 @@ export function describeConnectorStateContract(ctx: StoreContext): void {
       await repo().putIfAbsent(target, 'first-kept', 'v1', null)
       await repo().putManyIfAbsent(target, [['first-kept', 'v2', 10]])
       expect(await repo().deleteExpired(target, 100, 1_000)).toBe(1)
-      expect(await keysOf(target, ['rewritten-null', 'rewritten-later', 'first-wins', 'first-kept'])).toEqual([
-        'first-kept',
-        'rewritten-later',
-        'rewritten-null',
-      ])
+      expect(
+        await keysOf(target, ['rewritten-null', 'rewritten-later', 'first-wins', 'first-kept']),
+      ).toEqual(['first-kept', 'rewritten-later', 'rewritten-null'])
     })
 
     it('deleteExpired inside a transaction is undone with it', async () => {

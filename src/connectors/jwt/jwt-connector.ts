@@ -124,7 +124,8 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
       // clock may run behind ours.
       const now = deps.now()
       const record = JSON.stringify({ exp: ref.exp, revokedAt: now.toISOString() })
-      await guardState(() => state.putIfAbsent(revocationRecordKey(ref, secondsOf(now)), record, recordExp(ref)))
+      const key = revocationRecordKey(ref, secondsOf(now))
+      await guardState(() => state.putIfAbsent(key, record, recordExp(ref)))
     },
 
     async revokeMany(handles, options): Promise<RevokeOutcome[]> {
@@ -298,7 +299,9 @@ async function revokeAllIn(
     if (ref instanceof Error) continue
     const key = revocationRecordKey(ref, nowSeconds)
     // Tokens of one expiry second share a record: the first one's exp says what all of theirs is.
-    if (!entries.has(key)) entries.set(key, [key, JSON.stringify({ exp: ref.exp, revokedAt }), recordExp(ref)])
+    if (!entries.has(key)) {
+      entries.set(key, [key, JSON.stringify({ exp: ref.exp, revokedAt }), recordExp(ref)])
+    }
   }
   const sorted = [...entries.values()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const keys = sorted.map(([key]) => key)

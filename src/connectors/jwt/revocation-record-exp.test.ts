@@ -18,8 +18,16 @@ function setup(wrap: (s: MemoryConnectorState) => ConnectorStateStore = (s) => s
   let now = START
   const state = new MemoryConnectorState()
   const config = jwtConfigSchema.parse({ issuer: 'https://hg.test', audience: 'https://api.test' })
-  const instance = createJwtConnector(config, { now: () => now, newId: (p) => `${p}_1`, state: wrap(state) })
-  const spec = (grantId: string, minutes: number, params: Record<string, unknown> = {}): GrantSpec => ({
+  const instance = createJwtConnector(config, {
+    now: () => now,
+    newId: (p) => `${p}_1`,
+    state: wrap(state),
+  })
+  const spec = (
+    grantId: string,
+    minutes: number,
+    params: Record<string, unknown> = {},
+  ): GrantSpec => ({
     grantId,
     targetName: `hg_${grantId}`,
     subjectId: 'idn_alice',
@@ -73,7 +81,10 @@ describe('jwt revocation records carry their token exp', () => {
     const early = await instance.issue(spec('grt_a', 60), options())
     const expired = await instance.issue(spec('grt_b', 10), options())
     advance(11 * 60_000)
-    const outcomes = await instance.revokeMany!([early.handle, expired.handle, { grantId: 'grt_c' }], options())
+    const outcomes = await instance.revokeMany!(
+      [early.handle, expired.handle, { grantId: 'grt_c' }],
+      options(),
+    )
     expect(outcomes.every((o) => o.ok)).toBe(true)
     expect(state.exps()).toEqual(
       new Map([

@@ -52,7 +52,12 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
     async putManyIfAbsent(targetId, entries) {
       if (entries.length === 0) return
       await scope.atomic(async (db, direct) => {
-        const rows = entries.map(([key, value, exp]) => ({ target_id: targetId, key, value, exp: exp ?? null }))
+        const rows = entries.map(([key, value, exp]) => ({
+          target_id: targetId,
+          key,
+          value,
+          exp: exp ?? null,
+        }))
         await INSERT_MANY_IF_ABSENT.execute({ ...scope, db, direct }, rows)
       })
     },
@@ -85,7 +90,9 @@ export function connectorStateRepository(scope: Scope): ConnectorStateRepository
         .where('target_id', '=', targetId)
         // Rows are found by key (primary key): PostgreSQL takes an `in (subquery)` as a join and
         // may scan every expired row of the target for it, an array it probes key by key.
-        .where((eb) => (scope.engine === 'postgres' ? sql<boolean>`key = any(array${oldest})` : eb('key', 'in', oldest)))
+        .where((eb) =>
+          scope.engine === 'postgres' ? sql<boolean>`key = any(array${oldest})` : eb('key', 'in', oldest),
+        )
         // The re-check, as the row is when deleted: on PostgreSQL a row another transaction
         // rewrote after the subquery chose it is judged again, and kept if its exp moved on. An
         // expression, not `exp < ?`, so neither planner walks the exp index for these rows.

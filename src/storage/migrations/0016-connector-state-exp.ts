@@ -38,7 +38,9 @@ export const connectorStateExp: EngineMigration = {
       )
       .execute(db)
     await sql
-      .raw('create index connector_state_exp on connector_state (target_id, exp) where exp is not null')
+      .raw(
+        'create index connector_state_exp on connector_state (target_id, exp) where exp is not null',
+      )
       .execute(db)
   },
   async down(db: Kysely<unknown>) {

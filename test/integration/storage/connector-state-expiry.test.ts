@@ -23,7 +23,10 @@ afterAll(async () => {
   for (const cleanup of cleanups) await cleanup()
 })
 
-async function database(engine: 'sqlite' | 'postgres', log?: (q: CompiledQuery) => void): Promise<Kysely<Database>> {
+async function database(
+  engine: 'sqlite' | 'postgres',
+  log?: (q: CompiledQuery) => void,
+): Promise<Kysely<Database>> {
   let options: DatabaseOptions = { sqlitePath: ':memory:' }
   if (engine === 'postgres') {
     const fresh = await freshPgDatabase(baseUrl!)
@@ -32,7 +35,13 @@ async function database(engine: 'sqlite' | 'postgres', log?: (q: CompiledQuery) 
   }
   const db = new Kysely<Database>({
     dialect: createDialect(options).dialect,
-    ...(log ? { log: (event) => { if (event.level === 'query') log(event.query) } } : {}),
+    ...(log
+      ? {
+          log: (event) => {
+            if (event.level === 'query') log(event.query)
+          },
+        }
+      : {}),
   })
   cleanups.unshift(() => db.destroy())
   return db
@@ -48,8 +57,19 @@ describe.each(engines)('migration 0016 on %s', (engine) => {
       migrationLockTableName: 'hourglass_migrations_lock',
     })
     expect((await migrator.migrateTo('0015-audit-chain-per-statement')).error).toBeUndefined()
-    const target = (id: string, kind: string) => ({ id, kind, name: id, config: '{}', reconcile: '{}', created_at: 0, updated_at: 0 })
-    await db.insertInto('targets').values([target('tokens', 'jwt'), target('hosts', 'ssh')]).execute()
+    const target = (id: string, kind: string) => ({
+      id,
+      kind,
+      name: id,
+      config: '{}',
+      reconcile: '{}',
+      created_at: 0,
+      updated_at: 0,
+    })
+    await db
+      .insertInto('targets')
+      .values([target('tokens', 'jwt'), target('hosts', 'ssh')])
+      .execute()
     const rows: Array<[string, string]> = [
       ['tokens', 'expired:1790000000'],
       ['tokens', 'expired:12'],
@@ -70,7 +90,10 @@ describe.each(engines)('migration 0016 on %s', (engine) => {
       .execute()
 
     expect((await migrator.migrateToLatest()).error).toBeUndefined()
-    const after = await db.selectFrom('connector_state').select(['target_id', 'key', 'exp']).execute()
+    const after = await db
+      .selectFrom('connector_state')
+      .select(['target_id', 'key', 'exp'])
+      .execute()
     const exps = new Map(after.map((r) => [`${r.target_id}/${r.key}`, r.exp]))
     expect(Object.fromEntries(exps)).toEqual({
       'tokens/expired:1790000000': 1_790_000_000,
@@ -110,8 +133,12 @@ describe.each(engines)('the prune DELETE’s plan on %s', (engine) => {
     if (engine === 'postgres') await sql`analyze connector_state`.execute(db)
     const index =
       engine === 'sqlite'
-        ? sql<{ def: string }>`select sql as def from sqlite_master where name = 'connector_state_exp'`
-        : sql<{ def: string }>`select indexdef as def from pg_indexes where indexname = 'connector_state_exp'`
+        ? sql<{
+            def: string
+          }>`select sql as def from sqlite_master where name = 'connector_state_exp'`
+        : sql<{
+            def: string
+          }>`select indexdef as def from pg_indexes where indexname = 'connector_state_exp'`
     // Partial: signing keys, audiences and never-issued records (exp null) are not in it.
     expect((await index.execute(db)).rows[0]?.def).toMatch(/where \(?exp is not null\)?$/i)
     const repo = connectorStateRepository({ engine, db, atomic: (fn) => fn(db) })
@@ -120,57 +147,78 @@ describe.each(engines)('the prune DELETE’s plan on %s', (engine) => {
     const [statement] = sent
     expect(sent).toHaveLength(1)
     const explain = engine === 'sqlite' ? 'explain query plan ' : 'explain (costs off) '
-    const plan = await db.executeQuery<Record<string, string>>({ ...statement!, sql: explain + statement!.sql })
+    const plan = await db.executeQuery<Record<string, string>>({
+      ...statement!,
+      sql: explain + statement!.sql,
+    })
     const text = plan.rows.map((r) => r.detail ?? r['QUERY PLAN'] ?? '').join('\n')
     if (engine === 'sqlite') {
       expect(text).toMatch(/USING INDEX connector_state_exp \(target_id=\? AND exp>\? AND exp<\?\)/)
-      expect(text).toMatch(/SEARCH connector_state USING INDEX sqlite_autoindex_connector_state_1 \(target_id=\? AND key=\?\)/)
+      expect(text).toMatch(
+        /SEARCH connector_state USING INDEX sqlite_autoindex_connector_state_1 \(target_id=\? AND key=\?\)/,
+      )
     } else {
       expect(text).toMatch(/Index Scan using connector_state_exp/)
-      expect(text).toMatch(/Index Scan using connector_state_pk on connector_state\s+Index Cond: \(\(target_id = 'tokens'::text\) AND \(key = ANY/)
+      expect(text).toMatch(
+        /Index Scan using connector_state_pk on connector_state\s+Index Cond: \(\(target_id = 'tokens'::text\) AND \(key = ANY/,
+      )
     }
     expect(text).not.toMatch(/SCAN connector_state|Seq Scan|Hash/)
   })
 })
 
-describe.skipIf(baseUrl === null)('deleteExpired against a concurrent rewrite on PostgreSQL', () => {
-  it('keeps a row whose exp another transaction moved on while the DELETE waited for it', async () => {
-    const fresh = await freshPgDatabase(baseUrl!)
-    cleanups.push(() => fresh.drop())
-    const store = await openStore({ databaseUrl: fresh.url, poolSize: 2 })
-    cleanups.unshift(() => store.close())
-    const writer = new pg.Client({ connectionString: fresh.url })
-    const watcher = new pg.Client({ connectionString: fresh.url })
-    await writer.connect()
-    await watcher.connect()
-    cleanups.unshift(async () => {
-      await writer.end()
-      await watcher.end()
-    })
-    const repo = store.connectorState
-    for (const [key, exp] of [['a', 10], ['later', 20], ['forever', 30], ['still-below', 40]] as const) {
-      await repo.put('tokens', key, 'sealed', exp)
-    }
+describe.skipIf(baseUrl === null)(
+  'deleteExpired against a concurrent rewrite on PostgreSQL',
+  () => {
+    it('keeps a row whose exp another transaction moved on while the DELETE waited for it', async () => {
+      const fresh = await freshPgDatabase(baseUrl!)
+      cleanups.push(() => fresh.drop())
+      const store = await openStore({ databaseUrl: fresh.url, poolSize: 2 })
+      cleanups.unshift(() => store.close())
+      const writer = new pg.Client({ connectionString: fresh.url })
+      const watcher = new pg.Client({ connectionString: fresh.url })
+      await writer.connect()
+      await watcher.connect()
+      cleanups.unshift(async () => {
+        await writer.end()
+        await watcher.end()
+      })
+      const repo = store.connectorState
+      for (const [key, exp] of [
+        ['a', 10],
+        ['later', 20],
+        ['forever', 30],
+        ['still-below', 40],
+      ] as const) {
+        await repo.put('tokens', key, 'sealed', exp)
+      }
 
-    await writer.query('begin')
-    await writer.query(`update connector_state set exp = 500 where target_id = 'tokens' and key = 'later'`)
-    await writer.query(`update connector_state set exp = null where target_id = 'tokens' and key = 'forever'`)
-    await writer.query(`update connector_state set exp = 50 where target_id = 'tokens' and key = 'still-below'`)
-    // Chosen by the DELETE's snapshot (all four below 100), then waiting on the writer's row locks.
-    const deleting = repo.deleteExpired('tokens', 100, 1_000)
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      const { rows } = await watcher.query<{ n: string }>(
-        `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      await writer.query('begin')
+      await writer.query(
+        `update connector_state set exp = 500 where target_id = 'tokens' and key = 'later'`,
       )
-      if (Number(rows[0]?.n) > 0) break
-      if (Date.now() > deadline) throw new Error('the DELETE never waited for the writer’s locks')
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    await writer.query('commit')
+      await writer.query(
+        `update connector_state set exp = null where target_id = 'tokens' and key = 'forever'`,
+      )
+      await writer.query(
+        `update connector_state set exp = 50 where target_id = 'tokens' and key = 'still-below'`,
+      )
+      // Chosen by the DELETE's snapshot (all four below 100), then waiting on the writer's row locks.
+      const deleting = repo.deleteExpired('tokens', 100, 1_000)
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        const { rows } = await watcher.query<{ n: string }>(
+          `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        )
+        if (Number(rows[0]?.n) > 0) break
+        if (Date.now() > deadline) throw new Error('the DELETE never waited for the writer’s locks')
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      await writer.query('commit')
 
-    expect(await deleting).toBe(2)
-    const left = await repo.getMany('tokens', ['a', 'later', 'forever', 'still-below'])
-    expect([...left.keys()].sort()).toEqual(['forever', 'later'])
-  })
-})
+      expect(await deleting).toBe(2)
+      const left = await repo.getMany('tokens', ['a', 'later', 'forever', 'still-below'])
+      expect([...left.keys()].sort()).toEqual(['forever', 'later'])
+    })
+  },
+)
