@@ -28,8 +28,8 @@ import type { Store } from '../storage/store.js'
 import { syncCatalog } from '../app/sync-catalog.js'
 import { reconcileAll } from '../app/reconcile-all.js'
 import { runGovernanceSweep } from '../app/governance-sweep.js'
-import { pruneConnectorState } from '../app/prune-connector-state.js'
 import { CachingConnectorHost } from './connector-host.js'
+import { connectorStatePruning } from './connector-state-pruning.js'
 import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
 import { PACKAGE_ROOT } from '../config/load.js'
@@ -305,30 +305,6 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       await policy.close()
       if (!overrides.store) await store.close()
     },
-  }
-}
-
-/** Once a minute at most, by the engine clock; a pass that fails is logged and counted, never thrown. */
-const PRUNE_INTERVAL_MS = 60_000
-
-function connectorStatePruning(
-  deps: HttpDeps,
-  metrics: Metrics,
-  retentionSeconds: number,
-): () => Promise<void> {
-  let lastPrune = -Infinity
-  return async () => {
-    const now = deps.clock.now().getTime()
-    if (now - lastPrune < PRUNE_INTERVAL_MS) return
-    lastPrune = now
-    try {
-      const { pruned, failures } = await pruneConnectorState(deps, { retentionSeconds })
-      for (const [kind, n] of Object.entries(pruned)) metrics.connectorStatePruned.inc({ kind }, n)
-      if (failures > 0) metrics.connectorStatePruneFailures.inc(failures)
-    } catch (error) {
-      metrics.connectorStatePruneFailures.inc()
-      deps.log.warn({ err: error }, 'pruning connector state failed; the next pass retries')
-    }
   }
 }
 

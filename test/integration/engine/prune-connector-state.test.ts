@@ -14,8 +14,14 @@ import type { GrantSpec } from '../../../src/connectors/connector.js'
 import type { JwtConnectorInstance } from '../../../src/connectors/jwt/jwt-connector.js'
 import { jtiForGrant } from '../../../src/connectors/jwt/jwt-connector.js'
 import { expiryRecordKey, tokenRecordKey } from '../../../src/connectors/jwt/revocation-records.js'
+import { connectorStatePruning } from '../../../src/main/connector-state-pruning.js'
 import { createRuntime } from '../../../src/main/runtime.js'
-import { wrapRepository, type ConnectorStateRepository } from '../../../src/storage/store.js'
+import { createMetrics } from '../../../src/observability/metrics.js'
+import {
+  wrapRepository,
+  type ConnectorStateRepository,
+  type Repositories,
+} from '../../../src/storage/store.js'
 import { BOTH_ENGINES, worldOn, type EngineWorld } from '../../support/engine-worlds.js'
 import { recordingLog, silentLog } from '../../support/test-runtime.js'
 
@@ -197,6 +203,35 @@ describe.each(BOTH_ENGINES)('pruning jwt revocation records on %s', (engine) => 
       expect(log.lines.filter((l) => l.includes('pruning connector state failed'))).toHaveLength(1)
       expect(await deps.store.connectorState.get('payments-api', 'expired:1')).toBeNull()
       expect(await deps.store.connectorState.get('orders-api', 'expired:2')).toBe('sealed')
+    },
+  )
+
+  it.skipIf(on.skip)(
+    'the sweep’s pass counts failures in metrics and never throws, a failing catalog included',
+    async () => {
+      const { deps } = on.world.runtime
+      const metrics = createMetrics()
+      const failures = async () =>
+        (await metrics.connectorStatePruneFailures.get()).values[0]?.value
+      const failing = (repos: Pick<Repositories, 'catalog' | 'connectorState'>) => ({
+        ...deps,
+        log: recordingLog(),
+        store: repos,
+      })
+      const brokenState = wrapRepository(deps.store, 'connectorState', (inner) => ({
+        ...inner,
+        deleteExpired: () => Promise.reject(new Error('disk I/O error')),
+      }))
+      // Both sample jwt targets fail: one failure each.
+      await connectorStatePruning(failing(brokenState), metrics, RETENTION)()
+      expect(await failures()).toBe(2)
+      const brokenCatalog = wrapRepository(deps.store, 'catalog', (inner) => ({
+        ...inner,
+        listTargets: () => Promise.reject(new Error('connection terminated')),
+      }))
+      const run = connectorStatePruning(failing(brokenCatalog), metrics, RETENTION)
+      await expect(run()).resolves.toBeUndefined()
+      expect(await failures()).toBe(3)
     },
   )
 
