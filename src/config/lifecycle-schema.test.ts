@@ -23,4 +23,12 @@ describe('lifecycle config', () => {
     })
     expect(good.error?.issues ?? []).toEqual([])
   })
+
+  it('keeps revocation records an hour past their exp by default, and at least a minute', () => {
+    expect(configSchema.parse(base).lifecycle.revocationRecordRetentionSeconds).toBe(3_600)
+    const short = configSchema.safeParse({ ...base, lifecycle: { revocationRecordRetentionSeconds: 59 } })
+    expect(short.error?.issues.map((i) => i.path.join('.'))).toEqual(['lifecycle.revocationRecordRetentionSeconds'])
+    const minute = configSchema.parse({ ...base, lifecycle: { revocationRecordRetentionSeconds: 60 } })
+    expect(minute.lifecycle.revocationRecordRetentionSeconds).toBe(60)
+  })
 })

@@ -91,6 +91,11 @@ export const configSchema = z
         timerHorizonMs: z.number().int().min(1_000).default(600_000),
         /** Scheduled reconciliation of every target; 0 turns it off. */
         reconcileIntervalMs: z.number().int().min(0).default(300_000),
+        /**
+         * How long past its token's exp a revocation record is kept, for nodes and resource
+         * servers whose clocks run behind; then it is pruned (the token's exp refuses it alone).
+         */
+        revocationRecordRetentionSeconds: z.number().int().min(60).default(3_600),
       })
       // A lease that ends before the connector call can time out lets this process's next sweep
       // take over its own slow issuance and revoke it as cancelled: refuse that configuration.

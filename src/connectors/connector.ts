@@ -134,13 +134,22 @@ export interface ConnectorDeps {
   state: ConnectorStateStore
 }
 
+/**
+ * An entry to write: key, value, and how long it matters. `exp` is the epoch second from which the
+ * entry says nothing the target does not already enforce (a revocation record once its token's
+ * own expiry refuses the token): the host may delete it some retention after that
+ * (`lifecycle.revocationRecordRetentionSeconds`). Absent or null, the entry is kept for good.
+ */
+export type StateEntry = readonly [key: string, value: string, exp?: number | null]
+
 export interface ConnectorStateStore {
   get(key: string): Promise<string | null>
-  put(key: string, value: string): Promise<void>
-  /** Insert only if absent; returns the value now stored. */
-  putIfAbsent(key: string, value: string): Promise<string>
+  /** Replaces the whole entry, its `exp` included (absent: kept for good). */
+  put(key: string, value: string, exp?: number | null): Promise<void>
+  /** Insert only if absent; returns the value now stored. An existing entry keeps its `exp`. */
+  putIfAbsent(key: string, value: string, exp?: number | null): Promise<string>
   /** Insert each entry whose key is absent, in one transaction. */
-  putManyIfAbsent?(entries: ReadonlyArray<readonly [string, string]>): Promise<void>
+  putManyIfAbsent?(entries: ReadonlyArray<StateEntry>): Promise<void>
   /** The values of those keys that exist. */
   getMany?(keys: readonly string[]): Promise<Map<string, string>>
   /** Which of those keys exist, without their values (nothing to unseal). */

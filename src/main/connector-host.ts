@@ -73,17 +73,19 @@ function sealedState(repo: ConnectorStateRepository, sealer: Sealer, targetId: s
       const v = await repo.get(targetId, key)
       return v === null ? null : sealer.open(v).reveal()
     },
-    async put(key, value) {
-      await repo.put(targetId, key, sealer.seal(value))
+    // `exp` stays in clear, for the prune step to select by: an expiry time is no secret (a jwt
+    // carries its own in clear), and the key beside it is in clear already.
+    async put(key, value, exp) {
+      await repo.put(targetId, key, sealer.seal(value), exp ?? null)
     },
-    async putIfAbsent(key, value) {
-      const stored = await repo.putIfAbsent(targetId, key, sealer.seal(value))
+    async putIfAbsent(key, value, exp) {
+      const stored = await repo.putIfAbsent(targetId, key, sealer.seal(value), exp ?? null)
       return sealer.open(stored).reveal()
     },
     async putManyIfAbsent(entries) {
       await repo.putManyIfAbsent(
         targetId,
-        entries.map(([key, value]) => [key, sealer.seal(value)] as const),
+        entries.map(([key, value, exp]) => [key, sealer.seal(value), exp ?? null] as const),
       )
     },
     async getMany(keys) {

@@ -29,6 +29,7 @@ import { syncCatalog } from '../app/sync-catalog.js'
 import { reconcileAll } from '../app/reconcile-all.js'
 import { runGovernanceSweep } from '../app/governance-sweep.js'
 import { CachingConnectorHost } from './connector-host.js'
+import { connectorStatePruning } from './connector-state-pruning.js'
 import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
 import { PACKAGE_ROOT } from '../config/load.js'
@@ -254,6 +255,10 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     : evidenceSigner(auditKey, checkpointer)
   // The first sweep after start reconciles too: drift that happened while we were down shows at once.
   let lastReconcile = 0
+  // The node's sweeping process prunes, not its HTTP workers (their engines never sweep anyway).
+  const pruneIfDue = overrides.clusterWorker
+    ? null
+    : connectorStatePruning(deps, metrics, lifecycle.revocationRecordRetentionSeconds)
   engine = new LifecycleEngine(deps, {
     sweepIntervalMs: lifecycle.sweepIntervalMs,
     horizonMs: lifecycle.timerHorizonMs,
@@ -266,6 +271,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
       notifications.dispatcher.nudge()
       siem.nudge()
       await runGovernanceSweep(deps)
+      await pruneIfDue?.()
       await checkpointer.maybeCheckpoint()
       const now = clock.now().getTime()
       if (lifecycle.reconcileIntervalMs > 0 && now - lastReconcile >= lifecycle.reconcileIntervalMs) {

@@ -29,6 +29,8 @@ export interface Metrics {
   httpRequestSeconds: Histogram
   siemSinkLag: Gauge
   siemDeliveries: Counter
+  connectorStatePruned: Counter
+  connectorStatePruneFailures: Counter
 }
 
 export function createMetrics(): Metrics {
@@ -149,6 +151,17 @@ export function createMetrics(): Metrics {
       name: 'hourglass_siem_deliveries_total',
       help: 'SIEM batch deliveries by sink and outcome (delivered, failed)',
       labelNames: ['sink', 'outcome'],
+      registers: [registry],
+    }),
+    connectorStatePruned: new Counter({
+      name: 'hourglass_connector_state_pruned_total',
+      help: 'Connector state entries (jwt revocation records) deleted past their exp plus retention, by connector kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    connectorStatePruneFailures: new Counter({
+      name: 'hourglass_connector_state_prune_failures_total',
+      help: 'Prune passes over one target that failed (retried at the next pass; alert when it keeps growing)',
       registers: [registry],
     }),
   }

@@ -192,15 +192,36 @@ export interface AuditRepository {
   listCheckpoints(): Promise<AuditCheckpoint[]>
 }
 
-/** Small per-target key-value space for connectors (signing keys, revocation lists). */
+/**
+ * One connector state entry to write: key, value, and `exp`, the epoch second from which the
+ * entry no longer matters (absent or null: it matters for good and is never pruned).
+ */
+export type ConnectorStateEntry = readonly [key: string, value: string, exp?: number | null]
+
+/**
+ * Small per-target key-value space for connectors (signing keys, revocation lists). Each entry may
+ * carry `exp` (epoch seconds, in clear beside the value), after which `deleteExpired` removes it.
+ *
+ * @example
+ * await repo.putIfAbsent('orders-api', 'revoked:abc', sealed, 1_790_000_000)
+ * await repo.deleteExpired('orders-api', nowSeconds - retentionSeconds, 1_000)
+ */
 export interface ConnectorStateRepository {
   get(targetId: string, key: string): Promise<string | null>
-  put(targetId: string, key: string, value: string): Promise<void>
-  putIfAbsent(targetId: string, key: string, value: string): Promise<string>
+  /** Writes the whole entry: an existing key gets this value and this `exp` (absent: null). */
+  put(targetId: string, key: string, value: string, exp?: number | null): Promise<void>
+  /** An existing entry keeps its value and its `exp`. */
+  putIfAbsent(targetId: string, key: string, value: string, exp?: number | null): Promise<string>
   /** Inserts each entry whose key is absent, all in one transaction (a batch of revocation records). */
-  putManyIfAbsent(targetId: string, entries: ReadonlyArray<readonly [string, string]>): Promise<void>
+  putManyIfAbsent(targetId: string, entries: ReadonlyArray<ConnectorStateEntry>): Promise<void>
   /** The stored values of those keys that exist. */
   getMany(targetId: string, keys: readonly string[]): Promise<Map<string, string>>
+  /**
+   * Deletes at most `batchSize` of the target's entries whose `exp` is set and below `below`
+   * (epoch seconds), oldest first, in one statement; returns how many it deleted. An entry whose
+   * `exp` another writer moves to `below` or later, or to null, while this runs, stays.
+   */
+  deleteExpired(targetId: string, below: number, batchSize: number): Promise<number>
 }
 
 export interface FindingFilter {

@@ -13,6 +13,7 @@ import { describeReportContract } from './store-report.contract.js'
 import { describeTransactionContract } from './store-transaction.contract.js'
 import { describeSiemCursorContract } from './store-siem.contract.js'
 import { describeLifecycleNodeContract } from './store-lifecycle-nodes.contract.js'
+import { describeConnectorStateContract } from './store-connector-state.contract.js'
 
 /** What each part of the contract gets to work with. */
 export interface StoreContext {
@@ -73,5 +74,6 @@ export function describeStoreContract(
     describeSiemCursorContract(ctx)
     describeBatchContract(ctx)
     describeLifecycleNodeContract(ctx)
+    describeConnectorStateContract(ctx)
   })
 }

@@ -1,4 +1,4 @@
-import type { ConnectorStateStore } from '../../src/connectors/connector.js'
+import type { ConnectorStateStore, StateEntry } from '../../src/connectors/connector.js'
 
 /**
  * An in-memory ConnectorStateStore for connector tests. Two connector instances given the same
@@ -6,25 +6,32 @@ import type { ConnectorStateStore } from '../../src/connectors/connector.js'
  */
 export class MemoryConnectorState implements ConnectorStateStore {
   readonly #values = new Map<string, string>()
+  readonly #exps = new Map<string, number | null>()
 
   get(key: string): Promise<string | null> {
     return Promise.resolve(this.#values.get(key) ?? null)
   }
 
-  put(key: string, value: string): Promise<void> {
+  put(key: string, value: string, exp: number | null = null): Promise<void> {
     this.#values.set(key, value)
+    this.#exps.set(key, exp)
     return Promise.resolve()
   }
 
-  putIfAbsent(key: string, value: string): Promise<string> {
+  putIfAbsent(key: string, value: string, exp: number | null = null): Promise<string> {
     const stored = this.#values.get(key)
     if (stored !== undefined) return Promise.resolve(stored)
     this.#values.set(key, value)
+    this.#exps.set(key, exp)
     return Promise.resolve(value)
   }
 
-  putManyIfAbsent(entries: ReadonlyArray<readonly [string, string]>): Promise<void> {
-    for (const [key, value] of entries) if (!this.#values.has(key)) this.#values.set(key, value)
+  putManyIfAbsent(entries: ReadonlyArray<StateEntry>): Promise<void> {
+    for (const [key, value, exp] of entries) {
+      if (this.#values.has(key)) continue
+      this.#values.set(key, value)
+      this.#exps.set(key, exp ?? null)
+    }
     return Promise.resolve()
   }
 
@@ -44,5 +51,10 @@ export class MemoryConnectorState implements ConnectorStateStore {
   /** Everything stored, so tests can assert what a connector keeps (and what it never keeps). */
   entries(): [string, string][] {
     return [...this.#values.entries()]
+  }
+
+  /** Each stored key's `exp` as written (null: kept for good). */
+  exps(): Map<string, number | null> {
+    return new Map(this.#exps)
   }
 }

@@ -12,11 +12,12 @@ import {
   type Liveness,
   type OperationOptions,
   type RevokeOutcome,
+  type StateEntry,
 } from '../connector.js'
 import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
 import { loadSigningKey, readSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
 import { checkAborted } from '../abort.js'
-import { isRecordedRevoked, revocationRecordKey, tokenRecordKey } from './revocation-records.js'
+import { isRecordedRevoked, recordExp, revocationRecordKey, tokenRecordKey } from './revocation-records.js'
 
 export type { PublicJwk } from './signing-key.js'
 
@@ -123,7 +124,8 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
       // clock may run behind ours.
       const now = deps.now()
       const record = JSON.stringify({ exp: ref.exp, revokedAt: now.toISOString() })
-      await guardState(() => state.putIfAbsent(revocationRecordKey(ref, secondsOf(now)), record))
+      const key = revocationRecordKey(ref, secondsOf(now))
+      await guardState(() => state.putIfAbsent(key, record, recordExp(ref)))
     },
 
     async revokeMany(handles, options): Promise<RevokeOutcome[]> {
@@ -292,19 +294,22 @@ async function revokeAllIn(
   })
   const revokedAt = now.toISOString()
   const nowSeconds = secondsOf(now)
-  const entries = new Map<string, string>()
+  const entries = new Map<string, StateEntry>()
   for (const ref of refs) {
     if (ref instanceof Error) continue
     const key = revocationRecordKey(ref, nowSeconds)
     // Tokens of one expiry second share a record: the first one's exp says what all of theirs is.
-    if (!entries.has(key)) entries.set(key, JSON.stringify({ exp: ref.exp, revokedAt }))
+    if (!entries.has(key)) {
+      entries.set(key, [key, JSON.stringify({ exp: ref.exp, revokedAt }), recordExp(ref)])
+    }
   }
-  const keys = [...entries.keys()].sort()
+  const sorted = [...entries.values()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const keys = sorted.map(([key]) => key)
   let stored: ReadonlySet<string> | ReadonlyMap<string, string>
   try {
     await guardState(async () => {
-      if (state.putManyIfAbsent) await state.putManyIfAbsent(keys.map((k) => [k, entries.get(k) ?? ''] as const))
-      else for (const k of keys) await state.putIfAbsent(k, entries.get(k) ?? '')
+      if (state.putManyIfAbsent) await state.putManyIfAbsent(sorted)
+      else for (const [k, value, exp] of sorted) await state.putIfAbsent(k, value, exp)
     })
     stored = await guardState<ReadonlySet<string> | ReadonlyMap<string, string>>(async () => {
       if (state.hasMany) return state.hasMany(keys)

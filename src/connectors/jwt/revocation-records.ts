@@ -32,6 +32,15 @@ export function revocationRecordKey(ref: TokenRef, nowSeconds: number): string {
   return ref.exp !== null && ref.exp <= nowSeconds ? expiryRecordKey(ref.exp) : tokenRecordKey(ref.jti)
 }
 
+/**
+ * When a record stops mattering: the token's exp, after which the token refuses itself wherever
+ * a clock agrees (an expiry record's key names that very second). A token never issued has none:
+ * its record also stops a late issuance of it (jwt-connector.ts), so it is kept for good.
+ */
+export function recordExp(ref: TokenRef): number | null {
+  return ref.exp
+}
+
 /** Whether either record refuses this issued token: one read where the store reads in batches. */
 export async function isRecordedRevoked(
   state: ConnectorStateStore,

@@ -212,6 +212,8 @@ export interface ConnectorStateRow {
   target_id: string
   key: string
   value: string
+  /** Epoch seconds (not milliseconds) from which the entry no longer matters; null: kept for good. */
+  exp: number | null
 }
 
 export interface BreakGlassReviewRow {

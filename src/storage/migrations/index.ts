@@ -13,6 +13,7 @@ import { lifecycleNodes } from './0012-lifecycle-nodes.js'
 import { grantStateIndexes } from './0013-grant-state-indexes.js'
 import { grantShareBuckets } from './0014-grant-share-buckets.js'
 import { auditChainPerStatement } from './0015-audit-chain-per-statement.js'
+import { connectorStateExp } from './0016-connector-state-exp.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -38,6 +39,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0013-grant-state-indexes', grantStateIndexes],
   ['0014-grant-share-buckets', grantShareBuckets],
   ['0015-audit-chain-per-statement', auditChainPerStatement],
+  ['0016-connector-state-exp', connectorStateExp],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
