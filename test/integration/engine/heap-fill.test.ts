@@ -4,6 +4,7 @@ import { LifecycleEngine } from '../../../src/engine/lifecycle-engine.js'
 import type { Store } from '../../../src/storage/store.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
 import { BOTH_ENGINES, worldOn } from '../../support/engine-worlds.js'
+import { until } from '../../support/until.js'
 
 /*
  * The engine's heap fill (lifecycle-engine.ts #fillHeap): periodic sweeps read only the expiries
@@ -36,15 +37,6 @@ function counting(store: Store): { store: Store; read: () => number } {
     },
   })
   return { store: wrapped, read: () => read }
-}
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms
-  while (Date.now() < deadline) {
-    if (await check()) return true
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  return check()
 }
 
 const realMs = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -3,6 +3,7 @@ import { LifecycleEngine } from '../../../src/engine/lifecycle-engine.js'
 import type { Store } from '../../../src/storage/store.js'
 import { seedActiveGrants } from '../../../bench/support/seed-grants.js'
 import { worldOn } from '../../support/engine-worlds.js'
+import { until } from '../../support/until.js'
 
 /*
  * `LifecycleEngine.revoking()`: what the audit checkpointer asks before it spends a pass over
@@ -33,15 +34,6 @@ function gated(store: Store): { store: Store; shut: () => void; open: () => void
       release()
     },
   }
-}
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms
-  while (Date.now() < deadline) {
-    if (await check()) return true
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  return check()
 }
 
 describe('the engine says when revocations are under way (SQLite)', () => {
