@@ -190,7 +190,7 @@ async function verification(
       `(head read, insert, head move, sha256 over canonical JSON); ${options.rounds} rounds of ${APPENDS_PER_ROUND}.`,
     `Verification: ${checkpoints.length} signed checkpoints (one per ${CHECKPOINT_EVERY} events, the default) ` +
       `are checked too. The targeted row is the CLI's path end to end: the checkpoint file read and parsed, the ` +
-      `JSONL export read in 1 MiB batches and verified line by line (canonical lines hashed without JSON.parse, ` +
+      `JSONL export read in 64 KiB batches and verified line by line (canonical lines hashed without JSON.parse, ` +
       `the default signature mode: a worker thread from 500 checkpoints). From the same lines already in memory, ` +
       `signatures on the main thread: ${fmt(fromLines)} events/s; with the ` +
       `signatures checked on a worker thread meanwhile: ${fmt(workerSignatures)} events/s. The previous method, ` +

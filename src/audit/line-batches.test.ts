@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lineBatches } from './line-batches.js'
 
-/** Lines of 2-, 3- and 4-byte characters, long enough that reads of 1 MiB end inside them. */
+/** Lines of 2-, 3- and 4-byte characters, long enough that reads of 64 KiB end inside them. */
 function textLines(count: number): string[] {
   const chars = ['é', '€', '𝄞', '\u2028', 'a']
   return Array.from({ length: count }, (_, i) => `${String(i)}:${(chars[i % chars.length] ?? 'a').repeat(97 + (i % 13))}`)
