@@ -8,12 +8,8 @@ import { bulkSeedActiveGrants } from './support/seed-grants.js'
 import { summarize, type LatencySummary } from './support/stats.js'
 import { notesOf, rowsOf, type RunFigures, type WindowShape } from './support/two-node-figures.js'
 import { NodeProcess } from './support/two-node-process.js'
+import { UNREVOKED_PROBE } from './support/unrevoked-probe.js'
 import { startBenchWorld } from './support/world.js'
-
-/** A row while any grant is left to revoke (`select 1 where false` otherwise). */
-const UNREVOKED_PROBE = `select 1 where ${['active', 'revoking', 'revoke_failed', 'irrevocable']
-  .map((state) => `exists (select 1 from grants where state = '${state}')`)
-  .join(' or ')}`
 
 const WINDOW_MS = 10_000
 /**
@@ -149,8 +145,6 @@ async function oneRun(
       windowEnd + GRACE_MS + STRAGGLER_WAIT_MS,
       killAt + a.leaseMs + b.sweepIntervalMs + PICKUP_MARGIN_MS,
     )
-    // One probe per unrevoked state through its partial index: a count of every grant twice a
-    // second was PostgreSQL work beside the nodes under test (as in benchmark 3's watcher).
     const allRevoked = async () =>
       (await client.query(UNREVOKED_PROBE)).rows.length === 0
     await waitFor(allRevoked, stopAt)
