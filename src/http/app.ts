@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { ZodError } from 'zod'
 import { AppError } from '../domain/errors.js'
 import type { Identity } from '../domain/identity.js'
 import { isAdmin } from '../app/load.js'
+import { limitBody } from './body-limit.js'
 import { toErrorResponse } from './error-response.js'
 import type { HttpDeps } from './http-deps.js'
 import { buildOpenApi } from './openapi.js'
@@ -69,11 +69,8 @@ export function buildApp(deps: HttpDeps, extraRoutes: readonly AnyRoute[] = []):
   })
   app.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('input.too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`)
-      },
+    limitBody(MAX_BODY_BYTES, () => {
+      throw new AppError('input.too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`)
     }),
   )
   app.onError((error, c) => errorResponse(deps, c, error))
