@@ -14,6 +14,7 @@ import { grantStateIndexes } from './0013-grant-state-indexes.js'
 import { grantShareBuckets } from './0014-grant-share-buckets.js'
 import { auditChainPerStatement } from './0015-audit-chain-per-statement.js'
 import { connectorStateExp } from './0016-connector-state-exp.js'
+import { redundantRequestIndexes } from './0017-redundant-request-indexes.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -40,6 +41,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0014-grant-share-buckets', grantShareBuckets],
   ['0015-audit-chain-per-statement', auditChainPerStatement],
   ['0016-connector-state-exp', connectorStateExp],
+  ['0017-redundant-request-indexes', redundantRequestIndexes],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
