@@ -2,24 +2,28 @@ import { sql } from 'kysely'
 import type { ConnectorStateRepository } from '../store.js'
 import type { Scope } from './scope.js'
 import { MultiRowInsert } from './multi-row-insert.js'
+import { PreparedStatement } from './prepared-statement.js'
 
 /** A batch of revocation records: one statement per few hundred rows, on both engines. */
 const INSERT_MANY_IF_ABSENT = new MultiRowInsert('connector_state', ['target_id', 'key', 'value', 'exp'], {
   skipTaken: ['target_id', 'key'],
 })
 
+/**
+ * One entry: every jwt issuance asks whether its token was already revoked, inside the request's
+ * transaction, where building and compiling the query cost several times SQLite's read of it.
+ */
+const READ = new PreparedStatement<{ target_id: string; key: string }>((db, a) =>
+  db.selectFrom('connector_state').select('value').where('target_id', '=', a.target_id).where('key', '=', a.key),
+)
+
 /** Keys per `in (…)` list: far below both engines' parameter limits. */
 const IN_LIST_CHUNK = 500
 
 export function connectorStateRepository(scope: Scope): ConnectorStateRepository {
   const read = async (targetId: string, key: string): Promise<string | null> => {
-    const row = await scope.db
-      .selectFrom('connector_state')
-      .select('value')
-      .where('target_id', '=', targetId)
-      .where('key', '=', key)
-      .executeTakeFirst()
-    return row?.value ?? null
+    const { rows } = await READ.execute<{ value: string }>(scope, { target_id: targetId, key })
+    return rows[0]?.value ?? null
   }
 
   return {
