@@ -57,12 +57,16 @@ function fromEnv(env: Env): Record<string, unknown> {
     node[keys[keys.length - 1] ?? keyPath] = value
   }
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v))
+  // Anything but the four spellings is passed through, for the schema to refuse by name.
+  const flag = (v: string | undefined): unknown =>
+    v === undefined || v === '' ? undefined : ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[v] ?? v
   set('dataDir', env.HOURGLASS_DATA_DIR)
   set('databaseUrl', env.HOURGLASS_DATABASE_URL)
   set('listen.host', env.HOURGLASS_HOST)
   set('listen.port', num(env.HOURGLASS_PORT))
   set('publicUrl', env.HOURGLASS_PUBLIC_URL)
   set('policyDir', env.HOURGLASS_POLICY_DIR)
+  set('policyThread', flag(env.HOURGLASS_POLICY_THREAD))
   set('catalogFile', env.HOURGLASS_CATALOG_FILE)
   set('adminGroup', env.HOURGLASS_ADMIN_GROUP)
   set('oidc.issuer', env.HOURGLASS_OIDC_ISSUER)

@@ -52,6 +52,11 @@ export const configSchema = z
     /** Base URL clients use to reach this server (token issuer, JWKS links). */
     publicUrl: z.url().optional(),
     policyDir: z.string().min(1),
+    /**
+     * Decide on a worker thread of the policy engine's own, beside the event loop (on: Cedar's
+     * time leaves the thread serving HTTP and the database); off: on the event loop itself.
+     */
+    policyThread: z.boolean().default(true),
     catalogFile: z.string().min(1),
     adminGroup: z.string().min(1).default('hourglass-admins'),
     oidc: z

@@ -105,7 +105,14 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
         : { sqlitePath: path.join(config.dataDir, 'hourglass.db') },
     ))
   const metrics = createMetrics()
-  const policy = await createCedarPolicyEngine({ policyDir: config.policyDir })
+  const policy = await createCedarPolicyEngine({
+    policyDir: config.policyDir,
+    thread: config.policyThread && {
+      onStopped: (reason) => {
+        log.warn({ reason }, 'the policy decision thread stopped; its pending decisions denied, a new one starts')
+      },
+    },
+  })
   const sealer = new AesSealer(config.dataKey)
   const connectors = new CachingConnectorHost({
     state: store.connectorState,

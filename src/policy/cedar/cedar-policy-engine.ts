@@ -1,20 +1,22 @@
 import './v8-flags.js'
 import { randomUUID } from 'node:crypto'
-import {
-  preparsePolicySet,
-  preparseSchema,
-  statefulIsAuthorized,
-  type AuthorizationAnswer,
-} from '@cedar-policy/cedar-wasm/nodejs'
+import type { AuthorizationAnswer } from '@cedar-policy/cedar-wasm/nodejs'
 import { AppError } from '../../domain/errors.js'
 import { combineObligations, NO_OBLIGATIONS } from '../../domain/obligations.js'
 import type { Decision, DecisionInput, PolicyEngine } from '../policy-engine.js'
+import { inProcessAuthorizer, type CedarAuthorizer } from './authorizer.js'
 import { buildCedarRequest } from './entities.js'
 import { loadPolicyBundle, staticPolicies, type PolicyBundle } from './policy-bundle.js'
+import { threadAuthorizer, type ThreadAuthorizerOptions } from './thread-authorizer.js'
 
 export interface CedarPolicyEngineOptions {
   /** Directory holding one `*.cedarschema` and the `*.cedar` files. */
   policyDir: string
+  /**
+   * Decide on a worker thread of the engine's own (thread-authorizer.ts), beside the event loop,
+   * rather than on it. Off: every decision runs on the calling thread.
+   */
+  thread?: boolean | ThreadAuthorizerOptions
 }
 
 export interface CedarPolicyEngine extends PolicyEngine {
@@ -42,30 +44,38 @@ export async function createCedarPolicyEngine(
   options: CedarPolicyEngineOptions,
 ): Promise<CedarPolicyEngine> {
   const engineId = `hourglass-${randomUUID()}`
+  const thread = options.thread ?? false
+  const authorizer: CedarAuthorizer =
+    thread === false ? inProcessAuthorizer() : threadAuthorizer(thread === true ? {} : thread)
   let version = 0
   let closed = false
   // A function, not the variable, so the check after an await is not narrowed away.
   const isClosed = (): boolean => closed
-  let current = install(await loadPolicyBundle(options.policyDir))
+  let current: Installed
+  try {
+    current = await install(await loadPolicyBundle(options.policyDir))
+  } catch (error) {
+    await authorizer.close()
+    throw error
+  }
   // Reloads run one at a time, so two overlapping reloads cannot install out of order.
   let reloading: Promise<unknown> = Promise.resolve()
 
-  function install(bundle: PolicyBundle): Installed {
+  async function install(bundle: PolicyBundle): Promise<Installed> {
     version += 1
     const next = {
       bundle,
       policySetId: `${engineId}/policies/${version}`,
       schemaName: `${engineId}/schema/${version}`,
     }
-    const parsed = [
-      preparseSchema(next.schemaName, bundle.schema),
-      preparsePolicySet(next.policySetId, { staticPolicies: staticPolicies(bundle) }),
-    ]
-    const errors = parsed.flatMap((a) =>
-      a.type === 'failure' ? a.errors.map((e) => e.message) : [],
-    )
+    const errors = await authorizer.install({
+      policySetId: next.policySetId,
+      schemaName: next.schemaName,
+      staticPolicies: staticPolicies(bundle),
+      schema: bundle.schema,
+    })
     if (errors.length > 0) {
-      release(next)
+      authorizer.release(next)
       throw new AppError('policy.invalid', `Cedar could not load the bundle: ${errors.join('; ')}`)
     }
     return next
@@ -79,16 +89,22 @@ export async function createCedarPolicyEngine(
     }
     if (bundle.hash === current.bundle.hash) return { policyHash: bundle.hash, changed: false }
     const previous = current
-    // install() is synchronous and the swap is one assignment, so a decision sees either the
-    // whole old bundle or the whole new one.
-    current = install(bundle)
-    release(previous)
+    // The new set is parsed before the swap, and the swap is one assignment, so a decision sees
+    // either the whole old bundle or the whole new one; the old set is released after it, and
+    // on a thread a decision sent before the release is answered before it (thread-authorizer.ts).
+    const next = await install(bundle)
+    if (isClosed()) {
+      authorizer.release(next)
+      throw new AppError('policy.invalid', 'The policy engine was closed during reload')
+    }
+    current = next
+    authorizer.release(previous)
     return { policyHash: bundle.hash, changed: true }
   }
 
   return {
     decide(input: DecisionInput): Promise<Decision> {
-      return Promise.resolve(closed ? closedDecision(current.bundle.hash) : decide(current, input))
+      return closed ? Promise.resolve(closedDecision(current.bundle.hash)) : decide(authorizer, current, input)
     },
     policyHash: () => current.bundle.hash,
     bundle: () => current.bundle,
@@ -97,32 +113,21 @@ export async function createCedarPolicyEngine(
       reloading = run.catch(() => undefined)
       return run
     },
-    close(): Promise<void> {
-      if (!closed) {
-        closed = true
-        release(current)
-      }
-      return Promise.resolve()
+    async close(): Promise<void> {
+      if (closed) return
+      closed = true
+      authorizer.release(current)
+      await authorizer.close()
     },
   } satisfies CedarPolicyEngine
 }
 
-/** Cedar has no eviction; overwriting a name with an empty set frees what it held. */
-function release(installed: Installed): void {
-  try {
-    preparsePolicySet(installed.policySetId, { staticPolicies: {} })
-    preparseSchema(installed.schemaName, '')
-  } catch {
-    // Freeing memory is best-effort; the name is never used again.
-  }
-}
-
-function decide(installed: Installed, input: DecisionInput): Decision {
+async function decide(authorizer: CedarAuthorizer, installed: Installed, input: DecisionInput): Promise<Decision> {
   const { bundle } = installed
   let answer: AuthorizationAnswer
   try {
     const request = buildCedarRequest(input)
-    answer = statefulIsAuthorized({
+    answer = await authorizer.authorize({
       ...request,
       preparsedPolicySetId: installed.policySetId,
       preparsedSchemaName: installed.schemaName,
@@ -131,6 +136,10 @@ function decide(installed: Installed, input: DecisionInput): Decision {
   } catch (error) {
     return failed(bundle.hash, [], [`policy evaluation failed: ${messageOf(error)}`])
   }
+  return interpret(bundle, answer)
+}
+
+function interpret(bundle: PolicyBundle, answer: AuthorizationAnswer): Decision {
   if (answer.type === 'failure') {
     return failed(
       bundle.hash,
