@@ -1,10 +1,12 @@
 import type { AccessRequest } from '../domain/access-request.js'
-import type { Target } from '../domain/catalog.js'
+import type { AccessException } from '../domain/access-exception.js'
+import type { Entitlement, Target } from '../domain/catalog.js'
+import type { Identity } from '../domain/identity.js'
 import { backoffMs, type Grant } from '../domain/grant.js'
 import { ConnectorError, type GrantSpec, type IssueResult } from '../connectors/connector.js'
 import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
-import { decideWithExceptions } from './decide-with-exceptions.js'
+import { decideWithCandidates } from './decide-with-exceptions.js'
 import { supersedeExtendedGrant } from './extend-grant.js'
 import { casGrant, errorText } from './grant-transitions.js'
 import { decisionContext, recordAudit, requireEntitlementAndTarget, requireIdentity, requireRequest, requireTarget } from './load.js'
@@ -104,24 +106,42 @@ export interface Recheck {
   target: Target
 }
 
-/**
- * Policy again at the moment of effect, with fresh identities, the current bundle and the
- * exceptions active right now (T09/T10). Also run for active grants on every context change.
- */
-export async function recheckPolicy(
+/** What an issuance-time decision is made on, all read from one place (a transaction, or committed state). */
+export interface RecheckInputs {
+  request: AccessRequest
+  requester: Identity
+  subject: Identity
+  /** The subject's owner (an NHI's), when it has one: it must still be active. */
+  owner: Identity | null
+  entitlement: Entitlement
+  target: Target
+  /** As `exceptions.listApplicable(now, subject, entitlement)` returned them. */
+  exceptions: AccessException[]
+  now: Date
+}
+
+/** Reads what `decideRecheck` decides on, from `within` (a transaction) or the committed state. */
+export async function readRecheckInputs(
   deps: AppDeps,
   grant: Grant,
-  // In-store issuance passes its transaction, and the request it has just written there.
-  within: { repos: Repositories; request: AccessRequest } | null = null,
-): Promise<Recheck> {
+  within: { repos: Repositories; request: AccessRequest } | null,
+): Promise<RecheckInputs> {
   const store = within?.repos ?? deps.store
   const request = within?.request ?? (await requireRequest(store, grant.requestId))
   const requester = await requireIdentity(store, request.requesterId)
   // Usually the same person: one read then (identities are not written in between).
   const subject = request.subjectId === requester.id ? requester : await requireIdentity(store, request.subjectId)
+  const owner = subject.ownerId === null ? null : await requireIdentity(store, subject.ownerId)
   const { entitlement, target } = await requireEntitlementAndTarget(store, grant.entitlementId)
   const now = deps.clock.now()
-  const { decision } = await decideWithExceptions(deps, {
+  const exceptions = await store.exceptions.listApplicable(now, subject.id, entitlement.id)
+  return { request, requester, subject, owner, entitlement, target, exceptions, now }
+}
+
+/** The issuance-time decision on `inputs`: the current bundle, with the exceptions they hold. */
+export async function decideRecheck(deps: AppDeps, grant: Grant, inputs: RecheckInputs): Promise<Recheck> {
+  const { request, requester, subject, owner, entitlement, target, now } = inputs
+  const { decision } = await decideWithCandidates(deps, {
     action: 'activate',
     principal: requester,
     entitlement,
@@ -129,13 +149,12 @@ export async function recheckPolicy(
     subject,
     request,
     context: decisionContext(request, now),
-  }, store)
+  }, inputs.exceptions, now)
   // The current maximum wins: a lowered cap shortens a grant approved under the old one.
   const caps = [entitlement.maxDurationSeconds, decision.obligations.maxDurationSeconds ?? Infinity]
   const capEnd = grant.startsAt.getTime() + Math.min(...caps) * 1000
   const expiresAt = new Date(Math.min(grant.expiresAt.getTime(), capEnd))
-  const activeOwner =
-    subject.ownerId === null || (await requireIdentity(store, subject.ownerId)).status === 'active'
+  const activeOwner = owner === null || owner.status === 'active'
   const identitiesActive =
     requester.status === 'active' && subject.status === 'active' && activeOwner
   return {
@@ -146,6 +165,19 @@ export async function recheckPolicy(
     request,
     target,
   }
+}
+
+/**
+ * Policy again at the moment of effect, with fresh identities, the current bundle and the
+ * exceptions active right now (T09/T10). Also run for active grants on every context change.
+ */
+export async function recheckPolicy(
+  deps: AppDeps,
+  grant: Grant,
+  // In-store issuance passes its transaction, and the request it has just written there.
+  within: { repos: Repositories; request: AccessRequest } | null = null,
+): Promise<Recheck> {
+  return decideRecheck(deps, grant, await readRecheckInputs(deps, grant, within))
 }
 
 async function denyActivation(

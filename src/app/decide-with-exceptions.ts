@@ -34,6 +34,19 @@ export async function decideWithExceptions(
     input.subject.id,
     input.entitlement.id,
   )
+  return decideWithCandidates(deps, input, candidates, now)
+}
+
+/**
+ * `decideWithExceptions` on exceptions already read: `candidates` as
+ * `exceptions.listApplicable(now, subject, entitlement)` returned them.
+ */
+export async function decideWithCandidates(
+  deps: Pick<AppDeps, 'policy'>,
+  input: DecisionInput,
+  candidates: readonly AccessException[],
+  now: Date,
+): Promise<ExceptionDecision> {
   const applicable = applicableExceptions(
     candidates,
     {

@@ -4,11 +4,12 @@ import type { AuditEventInput } from '../domain/audit-event.js'
 import type { Target } from '../domain/catalog.js'
 import type { Grant } from '../domain/grant.js'
 import type { Repositories } from '../storage/store.js'
-import { grantSpecOf, recheckPolicy } from './activate-grant.js'
+import { grantSpecOf, type Recheck } from './activate-grant.js'
 import { recordExceptionUses, type ExceptionDecision } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { supersedeExtendedGrant } from './extend-grant.js'
 import { issuanceClaim } from './issuance-claim.js'
+import { precheckIssuance, recheckInTransaction, type Prechecked } from './issuance-precheck.js'
 import { recordAuditMany } from './load.js'
 
 /** What submit has decided and built, for a grant that may be issued in the submission's transaction. */
@@ -44,7 +45,8 @@ export async function issuesInStore(deps: AppDeps, target: Target): Promise<bool
  *
  * Both decisions are still made and recorded: the request-time one by the caller, the
  * issuance-time one here, on the identities, entitlement, target and exceptions as this
- * transaction reads them (T09/T10), with the request it has just written. The audit events are
+ * transaction reads them (T09/T10), with the request it has just written (on SQLite made just
+ * before and kept only if the transaction reads the very same inputs: issuance-precheck.ts). The audit events are
  * the ordinary path's, in its order. Returns null, with nothing written, when the issuance-time
  * decision refuses or the connector fails: the caller then takes the ordinary path, whose worker
  * records the refusal or the failure and its retries as it always has.
@@ -53,12 +55,13 @@ export async function submitAndIssueInStore(deps: AppDeps, s: InStoreSubmission)
   const { request, scheduled } = s
   const actor = `system:${deps.settings.workerId}`
   let active: Grant
+  const pre = await precheckIssuance(deps, scheduled, request)
   try {
     active = await deps.store.transaction(async (tx) => {
       const claimed: Grant = { ...scheduled, ...issuanceClaim(deps, scheduled, request.submittedAt) }
       // The fault points of claim → issue → commit sit at the same steps of this one transaction
       // (issue.before_target after the issuance-time decision, as on the worker's path).
-      const issued = await checkAndIssue(tx, deps, claimed, request)
+      const issued = await checkAndIssue(tx, deps, claimed, request, pre)
       deps.faults?.reach('issue.after_target')
       const { result, check } = issued
       const grant: Grant = {
@@ -109,9 +112,10 @@ async function checkAndIssue(
   deps: AppDeps,
   claimed: Grant,
   request: AccessRequest,
-): Promise<{ check: Awaited<ReturnType<typeof recheckPolicy>>; result: Awaited<ReturnType<ConnectorInstance['issue']>> }> {
+  pre: Prechecked | null,
+): Promise<{ check: Recheck; result: Awaited<ReturnType<ConnectorInstance['issue']>> }> {
   try {
-    const check = await recheckPolicy(deps, claimed, { repos: tx, request })
+    const check = await recheckInTransaction(deps, claimed, { repos: tx, request }, pre)
     if (!check.allowed) throw new Error('policy refused issuance')
     // The target as this transaction reads it: its connector must still issue in store.
     const instance = await deps.connectors.instanceFor(check.target)
