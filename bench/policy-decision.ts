@@ -7,10 +7,12 @@ import { CEDAR_WARMUP_MS } from './support/bare-parts.js'
 import type { Benchmark, BenchOptions } from './support/benchmark.js'
 import { startDecisionProcesses } from './support/decision-processes.js'
 import { autoApprovedDecisions } from './support/decision-inputs.js'
+import { mainThreadCpuMs } from './support/main-thread-cpu.js'
 import { POLICY_DIR } from './support/paths.js'
 import { isAllow, preparseRaw } from './support/raw-cedar.js'
 import type { Row } from './support/report.js'
 import { medianOf, summarize } from './support/stats.js'
+import type { DecisionInput, PolicyEngine } from '../src/policy/policy-engine.js'
 
 const SIZES = [20, 200, 2000] as const
 
@@ -105,6 +107,96 @@ async function coreScaling(policyDir: string, count: number, options: BenchOptio
   }
 }
 
+/** Decisions the server may have in flight at once (the request benchmark's clients). */
+const IN_FLIGHT = 16
+
+/** `inFlight` decisions kept going for `durationMs`: their rate, and main-thread CPU per decision. */
+async function saturate(
+  engine: PolicyEngine,
+  input: DecisionInput,
+  inFlight: number,
+  durationMs: number,
+): Promise<{ perSecond: number; mainCpuUs: number }> {
+  let n = 0
+  const end = performance.now() + durationMs
+  const cpu0 = mainThreadCpuMs()
+  const t0 = performance.now()
+  const loop = async () => {
+    while (performance.now() < end) {
+      await engine.decide(input)
+      n++
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, loop))
+  const elapsed = performance.now() - t0
+  return { perSecond: (n * 1000) / elapsed, mainCpuUs: ((mainThreadCpuMs() - cpu0) * 1000) / n }
+}
+
+/**
+ * The engine's own decision thread (`policyThread`, on in the server) against deciding on the
+ * event loop, alternating round by round: what a decision costs the thread that serves HTTP and
+ * the database (its CPU per decision with 16 in flight), the rate, and the hop's latency.
+ */
+async function threadGain(policyDir: string, count: number, options: BenchOptions): Promise<Row[]> {
+  const onLoop = await createCedarPolicyEngine({ policyDir })
+  const onThread = await createCedarPolicyEngine({ policyDir, thread: true })
+  try {
+    const input = autoApprovedDecisions(new Date()).request
+    const warmEnd = performance.now() + CEDAR_WARMUP_MS
+    while (performance.now() < warmEnd) await Promise.all([onLoop.decide(input), onThread.decide(input)])
+    const durationMs = options.quick ? 1000 : 2000
+    const oneByOne = async (engine: PolicyEngine): Promise<number> => {
+      const samples: number[] = []
+      for (let i = 0; i < (options.quick ? 100 : 300); i++) {
+        const t = performance.now()
+        await engine.decide(input)
+        samples.push(performance.now() - t)
+      }
+      return summarize(samples).p50 * 1000
+    }
+    const runs: Array<Record<'loopRate' | 'threadRate' | 'loopCpu' | 'threadCpu' | 'loopP50' | 'threadP50', number>> = []
+    for (let round = 0; round < options.rounds; round++) {
+      const loop = await saturate(onLoop, input, IN_FLIGHT, durationMs)
+      const thread = await saturate(onThread, input, IN_FLIGHT, durationMs)
+      runs.push({
+        loopRate: loop.perSecond,
+        threadRate: thread.perSecond,
+        loopCpu: loop.mainCpuUs,
+        threadCpu: thread.mainCpuUs,
+        loopP50: await oneByOne(onLoop),
+        threadP50: await oneByOne(onThread),
+      })
+    }
+    const m = medianOf(runs, ['loopRate', 'threadRate', 'loopCpu', 'threadCpu', 'loopP50', 'threadP50'])
+    return [
+      {
+        metric: `main-thread CPU per decision, ${IN_FLIGHT} in flight: engine thread vs event loop, ${count} policies`,
+        unit: 'µs',
+        ours: m.threadCpu,
+        floor: m.loopCpu,
+        targets: [],
+      },
+      {
+        metric: `decisions/s, ${IN_FLIGHT} in flight: engine thread vs event loop`,
+        unit: '/s',
+        ours: m.threadRate,
+        floor: m.loopRate,
+        targets: [],
+      },
+      {
+        metric: 'p50 latency one at a time: engine thread vs event loop',
+        unit: 'µs',
+        ours: m.threadP50,
+        floor: m.loopP50,
+        targets: [],
+      },
+    ]
+  } finally {
+    await onLoop.close()
+    await onThread.close()
+  }
+}
+
 export const policyDecision: Benchmark = {
   name: 'policy',
   title: 'Policy decision: CedarPolicyEngine.decide vs raw pre-parsed statefulIsAuthorized',
@@ -193,6 +285,8 @@ export const policyDecision: Benchmark = {
         if (size === sizes[0]) {
           progress('policy: decisions in two processes')
           rows.push(await coreScaling(dir, count, options))
+          progress('policy: decisions on the engine thread')
+          rows.push(...(await threadGain(dir, count, options)))
         }
         progress(`policy: ${count} policies done`)
       } finally {

@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +17,7 @@ const buildRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 copyFileSync(path.join(buildRoot, '..', 'package.json'), path.join(buildRoot, 'package.json'))
 
 const { servedWorld, CONCURRENCY } = await import('./support/served-world.js')
+const { mainThreadCpuMs } = await import('./support/main-thread-cpu.js')
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`)
@@ -29,20 +30,6 @@ const samples = Number(option('samples') ?? 300)
 const loadSeconds = Number(option('load') ?? 0)
 const profileFile = option('profile')
 const profiler = new Session()
-
-/**
- * CPU time of this thread alone, in ms (Linux; 10 ms ticks): the process figure also counts the
- * load worker, the WAL checkpointer and V8's helper threads, which swing with the machine's load.
- */
-function mainThreadCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-  } catch {
-    return Number.NaN
-  }
-}
 
 const served = await servedWorld(pgUrl)
 try {
