@@ -48,13 +48,13 @@ export function inProcessAuthorizer(): CedarAuthorizer {
   }
 }
 
-export function installIn({ policySetId, schemaName, staticPolicies, schema }: Installation): string[] {
+function installIn({ policySetId, schemaName, staticPolicies, schema }: Installation): string[] {
   const parsed = [preparseSchema(schemaName, schema), preparsePolicySet(policySetId, { staticPolicies })]
   return parsed.flatMap((a) => (a.type === 'failure' ? a.errors.map((e) => e.message) : []))
 }
 
 /** Cedar has no eviction; overwriting a name with an empty set frees what it held. */
-export function releaseIn({ policySetId, schemaName }: Pick<Installation, 'policySetId' | 'schemaName'>): void {
+function releaseIn({ policySetId, schemaName }: Pick<Installation, 'policySetId' | 'schemaName'>): void {
   try {
     preparsePolicySet(policySetId, { staticPolicies: {} })
     preparseSchema(schemaName, '')
@@ -63,7 +63,7 @@ export function releaseIn({ policySetId, schemaName }: Pick<Installation, 'polic
   }
 }
 
-export function authorizeIn(call: StatefulAuthorizationCall): AuthorizationAnswer {
+function authorizeIn(call: StatefulAuthorizationCall): AuthorizationAnswer {
   try {
     return statefulIsAuthorized(call)
   } catch (error) {
