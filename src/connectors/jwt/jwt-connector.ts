@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { jwtVerify, SignJWT } from 'jose'
+import { jwtVerify } from 'jose'
 import { z } from 'zod'
 import { Secret } from '../../config/secret.js'
 import {
@@ -16,6 +16,7 @@ import {
 } from '../connector.js'
 import { jwtParamsSchema, type JwtConfig, type JwtParams } from './config.js'
 import { loadSigningKey, readSigningKey, type PublicJwk, type SigningKey } from './signing-key.js'
+import { signEdDsaJwt } from './sign-token.js'
 import { checkAborted } from '../abort.js'
 import { isRecordedRevoked, recordExp, revocationRecordKey, tokenRecordKey } from './revocation-records.js'
 
@@ -233,20 +234,23 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
     if (aud !== config.audience) await guardState(() => st.putIfAbsent(audienceKey(aud), aud))
     const signing = await key()
     checkAborted(signal)
-    const token = await new SignJWT({
-      scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
-      hg_grant: grant.grantId,
-      hg_entitlement: grant.entitlementId,
-    })
-      .setProtectedHeader({ alg: 'EdDSA', kid: signing.kid, typ: TOKEN_TYPE })
-      .setIssuer(config.issuer)
-      .setSubject(grant.subjectId)
-      .setAudience(aud)
-      .setJti(jti)
-      .setIssuedAt(now)
-      .setNotBefore(nbf)
-      .setExpirationTime(exp)
-      .sign(signing.privateKey)
+    // jose's claim order (payload, then iss, sub, aud, jti, iat, nbf, exp): the same token bytes.
+    const token = signEdDsaJwt(
+      { alg: 'EdDSA', kid: signing.kid, typ: TOKEN_TYPE },
+      {
+        scope: scopeClaim(config.defaultScopes ?? [], params.scopes),
+        hg_grant: grant.grantId,
+        hg_entitlement: grant.entitlementId,
+        iss: config.issuer,
+        sub: grant.subjectId,
+        aud,
+        jti,
+        iat: now,
+        nbf,
+        exp,
+      },
+      signing.privateKeyObject,
+    )
     const expiresAt = new Date(exp * 1000)
     return {
       handle: { jti, exp, kid: signing.kid },

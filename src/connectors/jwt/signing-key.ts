@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey } from 'jose'
 import { z } from 'zod'
 import { ConnectorError, type ConnectorStateStore } from '../connector.js'
@@ -16,6 +17,8 @@ export interface PublicJwk {
 export interface SigningKey {
   kid: string
   privateKey: CryptoKey
+  /** The same private key for node:crypto's synchronous sign (sign-token.ts). */
+  privateKeyObject: KeyObject
   publicKey: CryptoKey
   publicJwk: PublicJwk
 }
@@ -58,6 +61,7 @@ async function importStoredKey(stored: string): Promise<SigningKey> {
     return {
       kid,
       privateKey,
+      privateKeyObject: KeyObject.from(privateKey),
       publicKey,
       publicJwk: { ...publicFields, kid, alg: 'EdDSA', use: 'sig' },
     }
