@@ -58,8 +58,7 @@ function fromEnv(env: Env): Record<string, unknown> {
   }
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v))
   // Anything but the four spellings is passed through, for the schema to refuse by name.
-  const flag = (v: string | undefined): unknown =>
-    v === undefined || v === '' ? undefined : ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[v] ?? v
+  const flag = (v: string | undefined): unknown => (v === undefined || v === '' ? undefined : (FLAGS.get(v) ?? v))
   set('dataDir', env.HOURGLASS_DATA_DIR)
   set('databaseUrl', env.HOURGLASS_DATABASE_URL)
   set('listen.host', env.HOURGLASS_HOST)
@@ -87,6 +86,14 @@ function fromEnv(env: Env): Record<string, unknown> {
   set('lifecycle.sweepIntervalMs', num(env.HOURGLASS_SWEEP_INTERVAL_MS))
   return out
 }
+
+/** The spellings of a boolean environment variable (a Map: no prototype keys match). */
+const FLAGS = new Map<string, boolean>([
+  ['true', true],
+  ['1', true],
+  ['false', false],
+  ['0', false],
+])
 
 function readJson(file: string): Record<string, unknown> {
   try {

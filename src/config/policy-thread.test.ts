@@ -19,7 +19,7 @@ describe('policyThread', () => {
     expect(loadConfig({ env: env(value) }).policyThread).toBe(expected)
   })
 
-  it('refuses any other value by name', () => {
-    expect(() => loadConfig({ env: env('off') })).toThrow(/policyThread/)
+  it.each(['off', 'yes', '__proto__', 'constructor'])('refuses %s by name', (value) => {
+    expect(() => loadConfig({ env: env(value) })).toThrow(/policyThread/)
   })
 })
