@@ -249,7 +249,7 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
         nbf,
         exp,
       },
-      signing.privateKeyObject,
+      signing.privateKey,
     )
     const expiresAt = new Date(exp * 1000)
     return {

@@ -1,5 +1,5 @@
 import { KeyObject } from 'node:crypto'
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose'
+import { generateKeyPair, jwtVerify, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { signEdDsaJwt } from './sign-token.js'
 
@@ -35,7 +35,6 @@ describe('signEdDsaJwt', () => {
     })
     expect(protectedHeader).toEqual(header)
     expect(payload).toMatchObject({ ...base, sub: 'alice', jti: 'abc' })
-    expect((await exportJWK(publicKey)).crv).toBe('Ed25519')
   })
 
   it('signs with the key it is given: another key does not verify', async () => {

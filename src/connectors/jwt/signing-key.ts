@@ -16,9 +16,8 @@ export interface PublicJwk {
 
 export interface SigningKey {
   kid: string
-  privateKey: CryptoKey
-  /** The same private key for node:crypto's synchronous sign (sign-token.ts). */
-  privateKeyObject: KeyObject
+  /** For node:crypto's synchronous sign (sign-token.ts), as the audit keys are held. */
+  privateKey: KeyObject
   publicKey: CryptoKey
   publicJwk: PublicJwk
 }
@@ -60,8 +59,7 @@ async function importStoredKey(stored: string): Promise<SigningKey> {
       throw new Error('not an asymmetric key')
     return {
       kid,
-      privateKey,
-      privateKeyObject: KeyObject.from(privateKey),
+      privateKey: KeyObject.from(privateKey),
       publicKey,
       publicJwk: { ...publicFields, kid, alg: 'EdDSA', use: 'sig' },
     }
