@@ -73,6 +73,21 @@ export function describeConnectorStateContract(ctx: StoreContext): void {
       ).toEqual(['first-kept', 'rewritten-later', 'rewritten-null'])
     })
 
+    it('putManyIfAbsent stores every value as given, and skips a key repeated in the same batch', async () => {
+      // On PostgreSQL the rows travel as one array literal per column: quoting must hold.
+      const target = uniqueId('tgt')
+      const awkward = ['NULL', '', '"quoted"', 'back\\slash', '{a,b}', 'comma, space', 'ünïcødé ✓', 'x'.repeat(5_000)]
+      await repo().putManyIfAbsent(target, [
+        ...awkward.map((value, i) => [`k${String(i)}`, value, i === 0 ? null : i] as const),
+        ['k1', 'second write of k1'],
+      ])
+      const stored = await repo().getMany(target, awkward.map((_, i) => `k${String(i)}`))
+      expect(awkward.map((_, i) => stored.get(`k${String(i)}`))).toEqual(awkward)
+      // k0 has no exp (kept), k1..k7 expire below 100.
+      expect(await repo().deleteExpired(target, 100, 1_000)).toBe(awkward.length - 1)
+      expect(await repo().get(target, 'k0')).toBe('NULL')
+    })
+
     it('deleteExpired inside a transaction is undone with it', async () => {
       const target = uniqueId('tgt')
       await repo().put(target, 'expired:5', 'v', 5)

@@ -21,18 +21,18 @@ const READ_HEAD = new PreparedStatement<{ id: number }>((db, a, engine) =>
     .where('id', '=', a.id)
     .$if(engine === 'postgres', (q) => q.forUpdate()),
 )
-const INSERT_EVENTS = new MultiRowInsert('audit_events', [
-  'seq',
-  'id',
-  'at',
-  'type',
-  'actor',
-  'request_id',
-  'grant_id',
-  'data',
-  'prev_hash',
-  'hash',
-])
+const INSERT_EVENTS = new MultiRowInsert('audit_events', {
+  seq: 'bigint',
+  id: 'text',
+  at: 'bigint',
+  type: 'text',
+  actor: 'text',
+  request_id: 'text',
+  grant_id: 'text',
+  data: 'text',
+  prev_hash: 'text',
+  hash: 'text',
+})
 const MOVE_HEAD = new PreparedStatement<{
   id: number
   seq: number

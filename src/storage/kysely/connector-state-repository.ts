@@ -5,7 +5,7 @@ import { MultiRowInsert } from './multi-row-insert.js'
 import { PreparedStatement } from './prepared-statement.js'
 
 /** A batch of revocation records: one statement per few hundred rows, on both engines. */
-const INSERT_MANY_IF_ABSENT = new MultiRowInsert('connector_state', ['target_id', 'key', 'value', 'exp'], {
+const INSERT_MANY_IF_ABSENT = new MultiRowInsert('connector_state', { target_id: 'text', key: 'text', value: 'text', exp: 'bigint' }, {
   skipTaken: ['target_id', 'key'],
 })
 

@@ -132,12 +132,11 @@ const PG_TYPE: Readonly<Partial<Record<keyof GrantRow, string>>> = {
   created_at: 'bigint',
 }
 
-/** Patches per PostgreSQL statement: a few thousand parameters, far below its limit of 65,535. */
-const PG_PATCH_CHUNK = 200
-
 /**
  * On PostgreSQL each statement is a round trip, so patches of the same shape go as one
- * `update … from (values …)` per chunk; `returning` tells which rows matched their version.
+ * `update … from unnest(…)`, one array per column; `returning` tells which rows matched their
+ * version. A `values` list of a few hundred tuples cost the server more to parse and plan than
+ * the arrays do, and the driver a parameter per field.
  */
 async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[]): Promise<boolean[]> {
   const changed = new Set<string>()
@@ -149,28 +148,35 @@ async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[])
     else byShape.set(shape, [patch])
   }
   for (const [shape, group] of byShape) {
-    const columns = shape === '' ? [] : (shape.split(',') as Array<keyof UpdatableRow>)
-    const names = ['id', 'expected_version', 'version', ...columns]
-    const typed = (c: string) => `v.${c}::${PG_TYPE[c as keyof GrantRow] ?? 'text'}`
-    const version = (c: string) => `v.${c}::integer`
-    const set = [`version = ${version('version')}`, ...columns.map((c) => `${c} = ${typed(c)}`)].join(', ')
-    for (let i = 0; i < group.length; i += PG_PATCH_CHUNK) {
-      const chunk = group.slice(i, i + PG_PATCH_CHUNK)
-      const params: unknown[] = []
-      const tuples = chunk.map(({ grant, expectedVersion, fields }) => {
-        params.push(grant.id, expectedVersion, expectedVersion + 1, ...fields.map((f) => columnValue(grant, f)))
-        const base = params.length - names.length
-        return `(${names.map((_, k) => `$${String(base + k + 1)}`).join(', ')})`
-      })
-      const text =
-        `update grants as g set ${set} from (values ${tuples.join(', ')}) as v(${names.join(', ')}) ` +
-        `where g.id = v.id and g.version = ${version('expected_version')} returning g.id`
-      const result = await scope.db.executeQuery<{ id: string }>(CompiledQuery.raw(text, params))
-      for (const row of result.rows) changed.add(row.id)
-    }
+    const result = await scope.db.executeQuery<{ id: string }>(
+      CompiledQuery.raw(patchText(shape), [
+        group.map((p) => p.grant.id),
+        group.map((p) => p.expectedVersion),
+        ...(shape === '' ? [] : shape.split(',')).map((_, k) =>
+          group.map((p) => columnValue(p.grant, p.fields[k] as keyof Grant)),
+        ),
+      ]),
+    )
+    for (const row of result.rows) changed.add(row.id)
   }
   // The caller passes each grant once, so the id says which patch matched.
   return patches.map((p) => changed.has(p.grant.id))
+}
+
+const patchTexts = new Map<string, string>()
+
+/** The UPDATE for patches writing `shape` (their columns, comma-separated), in that order. */
+function patchText(shape: string): string {
+  let text = patchTexts.get(shape)
+  if (text !== undefined) return text
+  const columns = shape === '' ? [] : (shape.split(',') as Array<keyof UpdatableRow>)
+  const arrays = ['$1::text[]', '$2::integer[]', ...columns.map((c, k) => `$${String(k + 3)}::${PG_TYPE[c] ?? 'text'}[]`)]
+  const set = ['version = v.expected_version + 1', ...columns.map((c) => `${c} = v.${c}`)].join(', ')
+  text =
+    `update grants as g set ${set} from unnest(${arrays.join(', ')}) as v(id, expected_version${columns.map((c) => `, ${c}`).join('')}) ` +
+    `where g.id = v.id and g.version = v.expected_version returning g.id`
+  patchTexts.set(shape, text)
+  return text
 }
 
 /** Every column of grants, in the order `getMany` selects them on SQLite's direct path. */
@@ -192,6 +198,9 @@ function rowOf(values: readonly unknown[]): GrantRow {
   for (let i = 0; i < GRANT_COLUMNS.length; i++) row[GRANT_COLUMNS[i] as string] = values[i]
   return row as unknown as GrantRow
 }
+
+/** PostgreSQL's read of many grants: one array parameter, one statement text for any count. */
+const SELECT_BY_ID_ARRAY = `select * from grants where id = any($1::text[])`
 
 const selectTexts = new Map<number, string>()
 
@@ -300,7 +309,9 @@ export function grantRepository(scope: Scope): GrantRepository {
         // building and compiling a 500-value query through Kysely cost more than the read.
         const rows = scope.direct
           ? scope.direct.values(selectByIds(chunk.length), chunk).map(rowOf)
-          : await scope.db.selectFrom('grants').selectAll().where('id', 'in', chunk).execute()
+          : scope.engine === 'postgres'
+            ? (await scope.db.executeQuery<GrantRow>(CompiledQuery.raw(SELECT_BY_ID_ARRAY, [chunk]))).rows
+            : await scope.db.selectFrom('grants').selectAll().where('id', 'in', chunk).execute()
         for (const row of rows) found.push(toGrant(row))
       }
       return found

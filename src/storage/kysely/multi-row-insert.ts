@@ -39,29 +39,48 @@ export function chunkSizes(n: number): number[] {
   return sizes
 }
 
+/** A column's type in PostgreSQL, for the array it travels in. */
+export type PgColumnType = 'text' | 'bigint' | 'integer'
+
 /**
- * A multi-row INSERT into one table with fixed columns, compiled by Kysely once per engine and
- * row count (as PreparedStatement does for one row: markers in place of the values keep Kysely's
- * parameter order), then bound afresh. Rows go in order; each statement sees the rows before it.
+ * A multi-row INSERT into one table with fixed columns. On SQLite it is compiled by Kysely once
+ * per row count (as PreparedStatement does for one row: markers in place of the values keep
+ * Kysely's parameter order), then bound afresh; rows go in order, each statement seeing the rows
+ * before it. On PostgreSQL all rows go in one statement as one array per column
+ * (`select … from unnest(…)`): a `values` list of 500 rows and 5,000 parameters cost the server
+ * more to parse and plan (about 13 µs a row) than to insert, and the driver to encode.
  */
 export class MultiRowInsert<T extends keyof Database> {
   readonly #table: T
   readonly #columns: ReadonlyArray<keyof Database[T] & string>
+  readonly #pgTypes: readonly PgColumnType[]
   readonly #compiled = new Map<string, Compiled>()
   /** With a key: rows whose key is taken are skipped (`on conflict (key) do nothing`). */
   readonly #skipTaken: ReadonlyArray<keyof Database[T] & string> | undefined
+  #unnest: string | undefined
 
+  /** `columns`: each column and its type in PostgreSQL, in the order they are written. */
   constructor(
     table: T,
-    columns: ReadonlyArray<keyof Database[T] & string>,
+    columns: Readonly<Partial<Record<keyof Database[T] & string, PgColumnType>>>,
     options: { skipTaken?: ReadonlyArray<keyof Database[T] & string> } = {},
   ) {
     this.#table = table
-    this.#columns = columns
+    const entries = Object.entries(columns) as Array<[keyof Database[T] & string, PgColumnType]>
+    this.#columns = entries.map(([c]) => c)
+    this.#pgTypes = entries.map(([, t]) => t)
     this.#skipTaken = options.skipTaken
   }
 
   async execute(scope: Scope, rows: ReadonlyArray<Database[T]>): Promise<void> {
+    if (rows.length === 0) return
+    if (scope.engine === 'postgres' && !scope.direct) {
+      const arrays = this.#columns.map((c) =>
+        rows.map((r) => (r as unknown as Record<string, unknown>)[c] ?? null),
+      )
+      await scope.db.executeQuery(CompiledQuery.raw(this.#unnestSql(), arrays))
+      return
+    }
     let at = 0
     for (const size of chunkSizes(rows.length)) {
       const compiled = this.#compiledFor(scope, size)
@@ -74,6 +93,16 @@ export class MultiRowInsert<T extends keyof Database> {
       if (scope.direct) scope.direct.run(compiled.sql, parameters)
       else await scope.db.executeQuery(CompiledQuery.raw(compiled.sql, parameters))
     }
+  }
+
+  #unnestSql(): string {
+    if (this.#unnest !== undefined) return this.#unnest
+    const quoted = (c: string) => `"${c}"`
+    const columns = this.#columns.map(quoted).join(', ')
+    const arrays = this.#pgTypes.map((t, i) => `$${String(i + 1)}::${t}[]`).join(', ')
+    const skip = this.#skipTaken ? ` on conflict (${this.#skipTaken.map(quoted).join(', ')}) do nothing` : ''
+    this.#unnest = `insert into ${quoted(this.#table)} (${columns}) select * from unnest(${arrays})${skip}`
+    return this.#unnest
   }
 
   #compiledFor(scope: Scope, size: number): Compiled {
