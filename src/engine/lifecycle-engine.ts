@@ -7,6 +7,7 @@ import { releaseIssuanceClaims } from '../app/release-issuance-claims.js'
 import type { InMemoryIssuanceHandoff } from './issuance-handoff.js'
 import { MinHeap } from './min-heap.js'
 import { NodeMembership } from './node-membership.js'
+import { JobQueue, LATE_AFTER_MS, RevocationQueues } from './revocation-queues.js'
 
 export interface LifecycleEngineOptions {
   /** Backstop: how often the database is swept for due work (missed timers, other nodes' grants). */
@@ -58,14 +59,12 @@ export class LifecycleEngine {
   #heap = new MinHeap<string>()
   readonly #queued = new Set<string>()
   #jobs = new JobQueue()
-  /** Grants due for revocation, taken in batches: one claim and one commit for many. */
-  #due = new JobQueue<string>()
   /**
-   * Revocations already under way or asked for (a dead node's lapsed claims, early revocations,
-   * due retries): batches take them before `#due`, so a takeover does not wait out a backlog of
-   * fresh expiries. `#urgentIds` holds them until their batch ends, so a sweep adds each once.
+   * Grants due for revocation, taken in batches (one claim and one commit for many): urgent ones
+   * first, then expiries fired on time, then those loaded overdue (see RevocationQueues).
+   * `#urgentIds` holds the urgent ones until their batch ends, so a sweep adds each once.
    */
-  #urgent = new JobQueue<string>()
+  #revocations = new RevocationQueues()
   readonly #urgentIds = new Set<string>()
   #batchesRunning = 0
   #running = 0
@@ -129,7 +128,7 @@ export class LifecycleEngine {
    * checkpoint's verification pass) waits while access is due to end.
    */
   revoking(): boolean {
-    return this.#batchesRunning > 0 || this.#urgent.size > 0 || this.#due.size > 0
+    return this.#batchesRunning > 0 || this.#revocations.size > 0
   }
 
   /** Starts the engine; overdue grants (e.g. after downtime) are revoked by the first sweep. */
@@ -160,8 +159,7 @@ export class LifecycleEngine {
     this.#timer = null
     this.#timerAt = Infinity
     this.#jobs = new JobQueue()
-    this.#due = new JobQueue<string>()
-    this.#urgent = new JobQueue<string>()
+    this.#revocations = new RevocationQueues()
     this.#heap = new MinHeap<string>()
     this.#queued.clear()
     this.#urgentIds.clear()
@@ -328,43 +326,39 @@ export class LifecycleEngine {
     // The share as of now: a node that joined since the fill owns part of what is queued here.
     // Its grants leave `#queued`, so a sweep queues them again should that node die.
     const share = this.#membership.share
+    let queued = false
     for (let top = this.#heap.peek(); top && top.at <= now; top = this.#heap.peek()) {
       this.#heap.pop()
-      if (share.owns(top.value) || this.#local.has(top.value)) this.#revokeSoon(top.value)
-      else this.#queued.delete(top.value)
+      if (this.#stopped || !(share.owns(top.value) || this.#local.has(top.value))) {
+        this.#queued.delete(top.value)
+        continue
+      }
+      if (now - top.at >= LATE_AFTER_MS) this.#revocations.late.push(top.value)
+      else this.#revocations.due.push(top.value)
+      queued = true
     }
+    // Once all are queued: a batch started at the first of them would hold that one alone, and
+    // the next batch would take the others without regard for which were due now.
+    if (queued) this.#drain()
     this.#arm()
-  }
-
-  #revokeSoon(grantId: string): void {
-    if (this.#stopped) return
-    this.#due.push(grantId)
-    this.#drain()
   }
 
   #revokeFirst(grantId: string): void {
     if (this.#stopped || this.#urgentIds.has(grantId)) return
     this.#urgentIds.add(grantId)
-    this.#urgent.push(grantId)
+    this.#revocations.urgent.push(grantId)
     this.#drain()
   }
 
   /**
-   * Up to a batch of due grants, the urgent ones first, revoked together; they leave `#queued`
+   * Up to a batch of due grants (RevocationQueues.take), revoked together; they leave `#queued`
    * when it ends. A grant queued twice (urgent and for its expiry) is simply found done the
    * second time: the claim is compare-and-swap.
    */
   #nextRevocationBatch(): (() => Promise<unknown>) | undefined {
     if (this.#batchesRunning >= (this.#o.revocationBatches ?? REVOCATION_BATCHES_IN_FLIGHT)) return undefined
-    const ids: string[] = []
     const size = Math.min(this.#o.revocationBatchSize ?? MAX_REVOCATION_BATCH, MAX_REVOCATION_BATCH)
-    for (const queue of [this.#urgent, this.#due]) {
-      while (ids.length < size) {
-        const id = queue.shift()
-        if (id === undefined) break
-        ids.push(id)
-      }
-    }
+    const ids = this.#revocations.take(size)
     if (ids.length === 0) return undefined
     this.#batchesRunning++
     return async () => {
@@ -445,28 +439,3 @@ const FULL_FILL_EVERY_MS = 30_000
  * targets; more would only queue on the database and lengthen each batch's lag.
  */
 const REVOCATION_BATCHES_IN_FLIGHT = 2
-
-/** FIFO without Array.shift, which copies on long queues (a revocation window's backlog). */
-class JobQueue<T = () => Promise<unknown>> {
-  #items: Array<T | undefined> = []
-  #head = 0
-
-  push(job: T): void {
-    this.#items.push(job)
-  }
-
-  get size(): number {
-    return this.#items.length - this.#head
-  }
-
-  shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined
-    const job = this.#items[this.#head]
-    this.#items[this.#head++] = undefined
-    if (this.#head > 1_024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head)
-      this.#head = 0
-    }
-    return job
-  }
-}
