@@ -5,6 +5,7 @@ import { fromJson, fromMs, fromMsOrNull, toJson, toMs, toMsOrNull } from './code
 import type { Scope } from './scope.js'
 import type { Database, GrantRow } from './database.js'
 import { changedOneRow, PreparedStatement } from './prepared-statement.js'
+import type { PgColumnType } from './multi-row-insert.js'
 import { shareBucketOf } from '../../domain/share-bucket.js'
 
 // The statements of every request's path, compiled once (see prepared-statement.ts).
@@ -116,7 +117,7 @@ const PATCHABLE: ReadonlySet<string> = new Set<keyof GrantRow>([
 ])
 
 /** PostgreSQL types of the patchable columns, for the typed VALUES list of a multi-row patch. */
-const PG_TYPE: Readonly<Partial<Record<keyof GrantRow, string>>> = {
+const PG_TYPE: Readonly<Partial<Record<keyof GrantRow, PgColumnType>>> = {
   break_glass: 'integer',
   starts_at: 'bigint',
   expires_at: 'bigint',
@@ -148,13 +149,13 @@ async function patchManyOnPostgres(scope: Scope, patches: readonly GrantPatch[])
     else byShape.set(shape, [patch])
   }
   for (const [shape, group] of byShape) {
+    // Every patch of a group names the same fields in the same order.
+    const fields = group[0]?.fields ?? []
     const result = await scope.db.executeQuery<{ id: string }>(
       CompiledQuery.raw(patchText(shape), [
         group.map((p) => p.grant.id),
         group.map((p) => p.expectedVersion),
-        ...(shape === '' ? [] : shape.split(',')).map((_, k) =>
-          group.map((p) => columnValue(p.grant, p.fields[k] as keyof Grant)),
-        ),
+        ...fields.map((_, k) => group.map((p) => columnValue(p.grant, p.fields[k] as keyof Grant))),
       ]),
     )
     for (const row of result.rows) changed.add(row.id)

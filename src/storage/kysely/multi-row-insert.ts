@@ -2,7 +2,7 @@ import { CompiledQuery } from 'kysely'
 import type { Database } from './database.js'
 import type { Scope } from './scope.js'
 
-/** Rows per statement at most: 500 rows of 10 columns stay far below both engines' bind limits. */
+/** Rows per SQLite statement at most: 500 rows of 10 columns stay far below its bind limit. */
 export const MAX_ROWS_PER_INSERT = 500
 
 /** Remainders above this are cut into these sizes first, so few statement shapes are compiled. */
