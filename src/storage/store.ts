@@ -458,6 +458,9 @@ export interface Store extends Repositories {
 /**
  * `tx` with one repository wrapped, the others reached through it as they are. Not a spread: a
  * store may build its repositories on first use, and a spread would build every one of them.
+ * Not `Object.create(tx)` either: with the transaction as a prototype, its whole graph survived
+ * V8's young-generation collections and reached the old generation on every request (measured:
+ * ~1.7 KB of an empty transaction; docs/benchmarks.md, "This round").
  */
 export function wrapRepository<K extends keyof Repositories>(
   tx: Repositories,
@@ -465,7 +468,8 @@ export function wrapRepository<K extends keyof Repositories>(
   wrap: (inner: Repositories[K]) => Repositories[K],
 ): Repositories {
   let wrapped: Repositories[K] | undefined
-  return Object.create(tx, {
-    [name]: { enumerable: true, get: () => (wrapped ??= wrap(tx[name])) },
-  }) as Repositories
+  return new Proxy(tx, {
+    get: (target, property) =>
+      property === name ? (wrapped ??= wrap(target[name])) : (Reflect.get(target, property) as unknown),
+  })
 }
