@@ -69,6 +69,9 @@ class ImmediateSqliteDriver extends SqliteDriver {
     }
     const started = Date.now()
     for (let attempt = 0; ; attempt++) {
+      // Not a statement prepared once: SQLite applies `busy_timeout = N` while preparing it, and
+      // running such a statement again changes nothing (tried: the waiting store then slept in
+      // the busy handler, and the one holding the lock could never finish).
       raw.pragma('busy_timeout = 0')
       try {
         await connection.executeQuery(CompiledQuery.raw('begin immediate'))
