@@ -20,7 +20,7 @@ describe.each(BOTH_ENGINES)('expiries loaded overdue behind those due now (%s)',
     await node?.stop()
   })
 
-  it.skipIf(on.skip)('revokes the ones due now in the first batches, then the whole backlog', async () => {
+  it.skipIf(on.skip)('revokes the ones due now in the first batch, then the whole backlog', async () => {
     const { deps } = on.world.runtime
     const { store } = deps
     const now = on.world.clock.now().getTime()
