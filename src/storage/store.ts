@@ -460,7 +460,7 @@ export interface Store extends Repositories {
  * store may build its repositories on first use, and a spread would build every one of them.
  * Not `Object.create(tx)` either: with the transaction as a prototype, its whole graph survived
  * V8's young-generation collections and reached the old generation on every request (measured:
- * ~1.7 KB of an empty transaction; docs/benchmarks.md, "This round").
+ * ~1.7 KB of an empty transaction; docs/benchmarks.md, the round of 2026-11-25 06:32 UTC).
  */
 export function wrapRepository<K extends keyof Repositories>(
   tx: Repositories,
