@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/domain/errors.js'
+import { createDialect } from '../../../src/storage/kysely/dialect.js'
 import { openStore } from '../../../src/storage/kysely/open-store.js'
 import { describeStoreContract } from '../../contracts/store.contract.js'
 
@@ -89,6 +90,38 @@ describe('SQLite store', () => {
       expect(await second.connectorState.get('t', 'k')).toBe('kept')
     } finally {
       await second.close()
+    }
+  })
+
+  it('keeps a statement journal in memory: a large write inside a transaction opens no temporary file', async () => {
+    // SQLite names its temporary files etilqs_* and unlinks them as soon as they are open, so
+    // only the process's descriptors show one (Linux).
+    const temporaryFiles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).includes('etilqs_')
+        } catch {
+          return false // the directory's own descriptor, closed by now
+        }
+      })
+    const { sqlite, closed } = createDialect({ sqlitePath: join(dir, 'journal.db'), walCheckpoints: false })
+    if (sqlite === undefined) throw new Error('expected a SQLite connection')
+    try {
+      sqlite.prepare('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)').run([])
+      const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)')
+      for (let i = 0; i < 4000; i++) insert.run([`value-${i}-${'x'.repeat(40)}`])
+      const before = temporaryFiles().length
+      sqlite.prepare('BEGIN IMMEDIATE').run([])
+      // Every row, under a unique index: the statement may abort halfway, so SQLite journals
+      // each page it changes (well past the 64 KiB that would spill to a file).
+      const changed = sqlite.prepare("UPDATE t SET v = v || '!'").run([])
+      const during = temporaryFiles().length
+      sqlite.prepare('ROLLBACK').run([])
+      expect(changed.changes).toBe(4000)
+      expect(during).toBe(before)
+    } finally {
+      sqlite.close()
+      await closed?.()
     }
   })
 
