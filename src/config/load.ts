@@ -61,6 +61,7 @@ function fromEnv(env: Env): Record<string, unknown> {
   const flag = (v: string | undefined): unknown => (v === undefined || v === '' ? undefined : (FLAGS.get(v) ?? v))
   set('dataDir', env.HOURGLASS_DATA_DIR)
   set('databaseUrl', env.HOURGLASS_DATABASE_URL)
+  set('databasePreparedStatements', flag(env.HOURGLASS_DATABASE_PREPARED_STATEMENTS))
   set('listen.host', env.HOURGLASS_HOST)
   set('listen.port', num(env.HOURGLASS_PORT))
   set('publicUrl', env.HOURGLASS_PUBLIC_URL)

@@ -35,6 +35,11 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
+    /**
+     * PostgreSQL: the store's fixed statements are prepared once per connection (named); off for a
+     * pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
+     */
+    databasePreparedStatements: z.boolean().default(true),
     listen: z
       .object({
         host: z.string().default('127.0.0.1'),

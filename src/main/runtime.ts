@@ -101,7 +101,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
     overrides.store ??
     (await openStore(
       config.databaseUrl
-        ? { databaseUrl: config.databaseUrl }
+        ? { databaseUrl: config.databaseUrl, preparedStatements: config.databasePreparedStatements }
         : { sqlitePath: path.join(config.dataDir, 'hourglass.db') },
     ))
   const metrics = createMetrics()

@@ -13,6 +13,7 @@ import pg from 'pg'
 import { AppError } from '../../domain/errors.js'
 import type { Engine } from './database.js'
 import type { SqliteConnection } from './direct-sqlite.js'
+import { nameStatementsOn } from './pg-statement-names.js'
 import { withStatementCache } from './statement-cache.js'
 import { startWalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js'
 
@@ -23,6 +24,11 @@ export interface DatabaseOptions {
   sqlitePath?: string | undefined
   /** PostgreSQL pool size; SQLite has one connection. */
   poolSize?: number | undefined
+  /**
+   * PostgreSQL: send the statements compiled once by name (pg-statement-names.ts); default on.
+   * Off for a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean | undefined
   /** SQLite files: checkpoints on a worker thread (wal-checkpointer.ts); `false` leaves them to SQLite. */
   walCheckpoints?: WalCheckpointOptions | false | undefined
 }
@@ -125,7 +131,7 @@ function openSqlite(path: string): SqliteDatabase.Database {
   return db
 }
 
-function openPostgres(url: string, poolSize: number): pg.Pool {
+function openPostgres(url: string, poolSize: number, preparedStatements: boolean): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -139,7 +145,10 @@ function openPostgres(url: string, poolSize: number): pg.Pool {
   // A client the server drops while a transaction holds it (between two statements) reports that
   // on the client, where the pool no longer listens; unheard, the process would crash. Its next
   // statement fails as store.unavailable, and the pool discards it on release.
-  pool.on('connect', (client) => client.on('error', () => undefined))
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined)
+    if (preparedStatements) nameStatementsOn(client)
+  })
   return pool
 }
 
@@ -160,7 +169,7 @@ export function createDialect(options: DatabaseOptions): {
         'The database URL must start with postgres:// or postgresql://',
       )
     }
-    const pool = openPostgres(url, options.poolSize ?? DEFAULT_POOL_SIZE)
+    const pool = openPostgres(url, options.poolSize ?? DEFAULT_POOL_SIZE, options.preparedStatements ?? true)
     return { dialect: new PostgresDialect({ pool }), engine: 'postgres' }
   }
   if (options.sqlitePath === undefined || options.sqlitePath === '') {

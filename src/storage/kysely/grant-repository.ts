@@ -6,6 +6,7 @@ import type { Scope } from './scope.js'
 import type { Database, GrantRow } from './database.js'
 import { changedOneRow, PreparedStatement } from './prepared-statement.js'
 import type { PgColumnType } from './multi-row-insert.js'
+import { nameStatement } from './pg-statement-names.js'
 import { shareBucketOf } from '../../domain/share-bucket.js'
 
 // The statements of every request's path, compiled once (see prepared-statement.ts).
@@ -177,6 +178,7 @@ function patchText(shape: string): string {
     `update grants as g set ${set} from unnest(${arrays.join(', ')}) as v(id, expected_version${columns.map((c) => `, ${c}`).join('')}) ` +
     `where g.id = v.id and g.version = v.expected_version returning g.id`
   patchTexts.set(shape, text)
+  nameStatement(text)
   return text
 }
 

@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely'
 import type { Database } from './database.js'
+import { nameStatement } from './pg-statement-names.js'
 import type { Scope } from './scope.js'
 
 /** Rows per SQLite statement at most: 500 rows of 10 columns stay far below its bind limit. */
@@ -102,6 +103,7 @@ export class MultiRowInsert<T extends keyof Database> {
     const arrays = this.#pgTypes.map((t, i) => `$${String(i + 1)}::${t}[]`).join(', ')
     const skip = this.#skipTaken ? ` on conflict (${this.#skipTaken.map(quoted).join(', ')}) do nothing` : ''
     this.#unnest = `insert into ${quoted(this.#table)} (${columns}) select * from unnest(${arrays})${skip}`
+    nameStatement(this.#unnest)
     return this.#unnest
   }
 

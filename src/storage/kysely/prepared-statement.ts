@@ -1,5 +1,6 @@
 import { CompiledQuery, type Compilable, type QueryResult } from 'kysely'
 import type { Engine, Executor } from './database.js'
+import { nameStatement } from './pg-statement-names.js'
 import type { Scope } from './scope.js'
 
 type Markers<A> = { readonly [K in keyof A]: never }
@@ -59,6 +60,8 @@ export class PreparedStatement<A extends object> {
     const unused = keys.filter((k) => !used.has(k))
     // An argument the SQL does not take would be silently ignored on every later call.
     if (unused.length > 0) throw new Error(`prepared statement ignores ${unused.join(', ')}`)
+    // Fixed from here on: PostgreSQL may parse and plan it once per connection.
+    if (engine === 'postgres') nameStatement(query.sql)
     return { sql: query.sql, slots }
   }
 }
