@@ -214,7 +214,8 @@ export async function freshPgDatabase(
   }
 }
 
-async function withClient(url: string, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
+/** A session of its own on `url`, as another process or an operator's psql would have. */
+export async function withClient(url: string, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {

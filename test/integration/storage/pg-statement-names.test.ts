@@ -1,9 +1,8 @@
 import { CompiledQuery, Kysely, sql } from 'kysely'
-import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDialect } from '../../../src/storage/kysely/dialect.js'
 import { nameStatement, statementName } from '../../../src/storage/kysely/pg-statement-names.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { freshPgDatabase, pgUrlOrSkip, withClient } from '../../support/services.js'
 
 const baseUrl = pgUrlOrSkip()
 
@@ -19,14 +18,8 @@ async function preparedNames(db: Kysely<Record<string, never>>): Promise<string[
 }
 
 /** Another process's migration: its own session. */
-async function alterElsewhere(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
+function alterElsewhere(url: string, statement: string): Promise<void> {
+  return withClient(url, (client) => client.query(statement))
 }
 
 describe.skipIf(baseUrl === null)('PostgreSQL named statements', () => {
