@@ -121,8 +121,8 @@ function openSqlite(path: string): SqliteDatabase.Database {
   // A statement that may abort halfway inside a transaction (a multi-row insert, a row with a
   // unique index) journals the pages it changes so it can be undone alone. Past 64 KiB that
   // journal spills to a temporary file, created, written and unlinked within one request's
-  // transaction: under load about one in two request transactions did, and the open, writes,
-  // close and unlink were 7-10% of the closed loop's throughput (docs/benchmarks.md, round of
+  // transaction: under load about one in two request transactions did, and without the open,
+  // writes, close and unlink the closed loop served 7-15% more (docs/benchmarks.md, round of
   // 2026-11-25 09:29 UTC). In memory it is a few pages per statement. Temporary tables (an IN
   // list, DISTINCT) stay in memory too; sorts larger than the cache still spill to a file.
   db.pragma('temp_store = MEMORY')

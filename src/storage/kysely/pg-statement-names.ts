@@ -58,11 +58,10 @@ export function nameStatementsOn(client: pg.Client): void {
   ;(client as unknown as { query: Query }).query = named
 }
 
+/**
+ * By its SQLSTATE (feature_not_supported) alone: the message is translated where the server's
+ * lc_messages is not English. Any other such error fails again on the retry, which changes nothing.
+ */
 function isStalePlan(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { code?: unknown }).code === '0A000' &&
-    String((error as { message?: unknown }).message).includes('cached plan must not change result type')
-  )
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '0A000'
 }
