@@ -29,6 +29,7 @@ import { syncCatalog } from '../app/sync-catalog.js'
 import { reconcileAll } from '../app/reconcile-all.js'
 import { runGovernanceSweep } from '../app/governance-sweep.js'
 import { CachingConnectorHost } from './connector-host.js'
+import { databaseOptionsOf } from './database-options.js'
 import { connectorStatePruning } from './connector-state-pruning.js'
 import { integrationSettings } from './integrations.js'
 import { PACKAGE_VERSION } from './version.js'
@@ -99,11 +100,7 @@ export async function createRuntime(config: Config, log: Logger, overrides: Runt
   const ids = overrides.ids ?? timeOrderedIdSource(clock)
   const store =
     overrides.store ??
-    (await openStore(
-      config.databaseUrl
-        ? { databaseUrl: config.databaseUrl, preparedStatements: config.databasePreparedStatements }
-        : { sqlitePath: path.join(config.dataDir, 'hourglass.db') },
-    ))
+    (await openStore(databaseOptionsOf(config)))
   const metrics = createMetrics()
   const policy = await createCedarPolicyEngine({
     policyDir: config.policyDir,
