@@ -39,17 +39,17 @@ export function nameStatementsOn(client: pg.Client): void {
   const renamed = new Map<string, string>()
   let generation = 0
   const named: Query = (config, values, callback) => {
-    const name = typeof config === 'string' && callback === undefined && Array.isArray(values)
-      ? (renamed.get(config) ?? statementName(config))
+    const base = typeof config === 'string' && callback === undefined && Array.isArray(values)
+      ? statementName(config)
       : undefined
-    if (name === undefined) return query(config, values, callback)
+    if (base === undefined) return query(config, values, callback)
     const text = config as string
     const idle = client.getTransactionStatus() === 'I'
     const run = (as: string) => query({ name: as, text, values }) as Promise<unknown>
-    return run(name).catch((error: unknown) => {
+    return run(renamed.get(text) ?? base).catch((error: unknown) => {
       if (!isStalePlan(error)) throw error
       generation += 1
-      const fresh = `${statementName(text) ?? name}_${String(generation)}`
+      const fresh = `${base}_${String(generation)}`
       renamed.set(text, fresh)
       if (!idle) throw error
       return run(fresh)

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/domain/errors.js'
 import { openStore } from '../../../src/storage/kysely/open-store.js'
 import { describeStoreContract } from '../../contracts/store.contract.js'
-import { freePort, freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { freePort, freshPgDatabase, pgUrlOrSkip, withClient } from '../../support/services.js'
 
 const baseUrl = pgUrlOrSkip()
 
@@ -25,16 +25,8 @@ describe.skipIf(baseUrl === null)('PostgreSQL store', () => {
   describeStoreContract(
     'postgres',
     () => openStore({ databaseUrl: url(), poolSize: 5 }),
-    async (statement) => {
-      // A session of its own, as an operator's psql would have.
-      const client = new pg.Client({ connectionString: url() })
-      await client.connect()
-      try {
-        await client.query(statement)
-      } finally {
-        await client.end()
-      }
-    },
+    // A session of its own, as an operator's psql would have.
+    (statement) => withClient(url(), (client) => client.query(statement)),
   )
 
   it('two processes migrating a new database at once both succeed', async () => {
