@@ -128,10 +128,13 @@ export async function readRecheckInputs(
 ): Promise<RecheckInputs> {
   const store = within?.repos ?? deps.store
   const request = within?.request ?? (await requireRequest(store, grant.requestId))
-  const requester = await requireIdentity(store, request.requesterId)
+  // In a transaction that issues, the identities are held until it commits: a suspension
+  // committed meanwhile would end the identity's grants without seeing this one (T40).
+  const identity = (id: string) => requireIdentity(store, id, within !== null)
+  const requester = await identity(request.requesterId)
   // Usually the same person: one read then (identities are not written in between).
-  const subject = request.subjectId === requester.id ? requester : await requireIdentity(store, request.subjectId)
-  const owner = subject.ownerId === null ? null : await requireIdentity(store, subject.ownerId)
+  const subject = request.subjectId === requester.id ? requester : await identity(request.subjectId)
+  const owner = subject.ownerId === null ? null : await identity(subject.ownerId)
   const { entitlement, target } = await requireEntitlementAndTarget(store, grant.entitlementId)
   const now = deps.clock.now()
   const exceptions = await store.exceptions.listApplicable(now, subject.id, entitlement.id)

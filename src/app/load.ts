@@ -8,8 +8,9 @@ import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
 import { queueNotifications } from './notify.js'
 
-export async function requireIdentity(repos: Repositories, id: string): Promise<Identity> {
-  const identity = await repos.identities.get(id)
+/** `held`: held against concurrent updates until the caller's transaction ends (`getHeld`). */
+export async function requireIdentity(repos: Repositories, id: string, held = false): Promise<Identity> {
+  const identity = await (held ? repos.identities.getHeld(id) : repos.identities.get(id))
   if (!identity) throw new AppError('identity.not_found', `No identity ${JSON.stringify(id)}`)
   return identity
 }

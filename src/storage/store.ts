@@ -29,6 +29,12 @@ import type { WorkloadExchange } from '../domain/workload-exchange.js'
 
 export interface IdentityRepository {
   get(id: string): Promise<Identity | null>
+  /**
+   * `get`, and inside a transaction the identity is held against a concurrent update (a
+   * suspension) until that transaction ends: the update waits, so whatever it does after its
+   * commit (ending the identity's grants) sees what this transaction wrote.
+   */
+  getHeld(id: string): Promise<Identity | null>
   getByOidc(issuer: string, subject: string): Promise<Identity | null>
   list(filter?: { kind?: IdentityKind; ownerId?: string }): Promise<Identity[]>
   /** Active humans that belong to any of the groups. */

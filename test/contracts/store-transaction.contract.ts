@@ -139,5 +139,25 @@ export function describeTransactionContract(ctx: StoreContext): void {
         expect(await ctx.store().connectorState.get(key, `k${i}`)).toBe(`v${i}`)
       expect(await eventIdsAfter(ctx.store(), before.seq)).toHaveLength(10)
     })
+
+    it('an identity read with getHeld makes an update from elsewhere wait until the transaction ends', async () => {
+      const person = anIdentity()
+      await ctx.store().identities.insert(person)
+      const other = await ctx.open()
+      let updated: Promise<boolean> | undefined
+      let updatedWhileHeld = false
+      await ctx.store().transaction(async (tx) => {
+        expect(await tx.identities.getHeld(person.id)).toEqual(person)
+        expect(await tx.identities.getHeld(uniqueId('nobody'))).toBeNull()
+        updated = other.identities.update({ ...person, status: 'suspended' }, person.version)
+        void updated.then(() => (updatedWhileHeld = true))
+        // Long enough for an update that does not wait to be done; not a timed assertion.
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        expect(updatedWhileHeld).toBe(false)
+        await tx.audit.append(appendInput())
+      })
+      expect(await updated).toBe(true)
+      expect((await ctx.store().identities.get(person.id))?.status).toBe('suspended')
+    })
   })
 }

@@ -6,12 +6,15 @@ import type { Scope } from './scope.js'
 import type { Executor, IdentityRow } from './database.js'
 import { PreparedStatement } from './prepared-statement.js'
 import { readCached } from './row-cache.js'
+import { isUniqueViolation } from './store-errors.js'
 
 // Read on every API call and twice per request (see prepared-statement.ts).
 const GET = new PreparedStatement<{ id: string }>((db, a) =>
   db.selectFrom('identities').selectAll().where('id', '=', a.id),
 )
-import { isUniqueViolation } from './store-errors.js'
+const GET_SHARED = new PreparedStatement<{ id: string }>((db, a) =>
+  db.selectFrom('identities').selectAll().where('id', '=', a.id).forShare(),
+)
 
 export function toIdentity(row: IdentityRow): Identity {
   return {
@@ -61,12 +64,22 @@ async function writeGroups(db: Executor, identity: Identity): Promise<void> {
 }
 
 export function identityRepository(scope: Scope): IdentityRepository {
+  async function get(id: string): Promise<Identity | null> {
+    const row = await readCached(scope, 'identities', id, async () => {
+      const { rows } = await GET.execute<IdentityRow>(scope, { id })
+      return rows[0]
+    })
+    return row ? toIdentity(row) : null
+  }
+
   return {
-    async get(id) {
-      const row = await readCached(scope, 'identities', id, async () => {
-        const { rows } = await GET.execute<IdentityRow>(scope, { id })
-        return rows[0]
-      })
+    get,
+
+    async getHeld(id) {
+      // SQLite's write transaction holds every other writer off already; PostgreSQL's needs the lock.
+      if (scope.engine !== 'postgres') return get(id)
+      const { rows } = await GET_SHARED.execute<IdentityRow>(scope, { id })
+      const row = rows[0]
       return row ? toIdentity(row) : null
     },
 

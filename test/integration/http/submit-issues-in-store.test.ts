@@ -1,5 +1,7 @@
+import { AsyncResource } from 'node:async_hooks'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
+import { changeIdentityStatus } from '../../../src/app/change-identity-status.js'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { ConnectorError, type ConnectorInstance } from '../../../src/connectors/connector.js'
 import { verifyAuditChain } from '../../../src/domain/audit-event.js'
@@ -118,7 +120,50 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect(types).toContain('grant.activation_denied')
       expect(types).not.toContain('grant.activated')
     })
+
+    it('leaves no active grant behind a suspension that races the submission (T40)', async () => {
+      await start()
+      const { deps } = world.runtime
+      // The suspension starts while the issuance-time decision is being made and is given a
+      // moment to commit. It ends the identity's grants after its commit: were the identity not
+      // held, that would run before this grant's commit and miss it.
+      // Both run as an admin's call and a reader elsewhere would: outside the submission's transaction.
+      const suspend = AsyncResource.bind(() => changeIdentityStatus(deps, 'admin', 'alice', 'suspended'))
+      const suspended = AsyncResource.bind(
+        () => committedWithin(500, async () => (await deps.store.identities.get('alice'))?.status === 'suspended'),
+      )
+      let suspension = null as Promise<unknown> | null
+      const decide = deps.policy.decide.bind(deps.policy)
+      deps.policy = {
+        ...deps.policy,
+        decide: async (input: DecisionInput) => {
+          const decision = await decide(input)
+          if (input.action === 'activate' && suspension === null) {
+            suspension = suspend()
+            await suspended()
+          }
+          return decision
+        },
+      }
+      const r = await world.as('alice').post('/v1/requests', ASK)
+      expect(r.status).toBe(201)
+      expect(suspension).not.toBeNull()
+      await suspension
+      await runDueWork(deps)
+      const grant = await deps.store.grants.get(r.body.grant.id)
+      expect(grant!.state).toBe('revoked')
+      expect(['context_change', 'activation_denied']).toContain(grant!.revokeReason)
+    })
   })
+}
+
+/** Polls `committed` until it holds or `ms` pass: a wait bounded in time, not a timed assertion. */
+async function committedWithin(ms: number, committed: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (await committed()) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
 }
 
 function recordDecisions(world: TestWorld): string[] {
