@@ -123,7 +123,8 @@ async function checkAndIssue(
     deps.faults?.reach('issue.before_target')
     const params = deps.connectors.definition(check.target.kind).paramsSchema.parse(check.params) as Record<string, unknown>
     const result = await instance.issueInStore(
-      grantSpecOf(claimed, params, check.expiresAt),
+      // The grant is inserted by this same transaction, after the issue.
+      { ...grantSpecOf(claimed, params, check.expiresAt), uncommitted: true },
       deps.connectors.stateIn(tx, check.target),
       { signal: AbortSignal.timeout(deps.settings.connectorTimeoutMs) },
     )

@@ -27,6 +27,11 @@ export interface GrantSpec {
   params: Record<string, unknown>
   startsAt: Date
   expiresAt: Date
+  /**
+   * True when the grant exists only in the caller's open transaction (issued in its submission):
+   * nothing outside that transaction knows its id, so nothing can have revoked it yet.
+   */
+  uncommitted?: boolean
 }
 
 export interface IssueResult {

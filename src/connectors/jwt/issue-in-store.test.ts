@@ -68,4 +68,21 @@ describe('jwt issueInStore', () => {
     expect(error).toBeInstanceOf(ConnectorError)
     expect((error as ConnectorError).reason).toBe('conflict')
   })
+
+  it('reads no revocation record for a grant its caller has not committed yet', async () => {
+    const { instance } = setup()
+    const tx = new MemoryConnectorState()
+    const read: string[] = []
+    const get = tx.get.bind(tx)
+    tx.get = (key: string) => {
+      read.push(key)
+      return get(key)
+    }
+    await instance.issueInStore({ ...spec('grt_5'), uncommitted: true }, tx, options())
+    expect(read).not.toContain(`revoked:${jtiForGrant('grt_5')}`)
+    expect(read).toContain('signing-key')
+    read.length = 0
+    await instance.issueInStore(spec('grt_6'), tx, options())
+    expect(read).toContain(`revoked:${jtiForGrant('grt_6')}`)
+  })
 })

@@ -225,7 +225,9 @@ export function createJwtConnector(config: JwtConfig, deps: ConnectorDeps): JwtC
       })
     }
     const jti = jtiForGrant(grant.grantId)
-    if ((await guardState(() => st.get(tokenRecordKey(jti)))) !== null) {
+    // A grant revoked before its token was minted (an intent handle's revoke after a crash) must
+    // not get one; a grant nobody else has seen cannot have been, and its read is a round trip.
+    if (grant.uncommitted !== true && (await guardState(() => st.get(tokenRecordKey(jti)))) !== null) {
       throw new ConnectorError('conflict', 'this grant was already revoked on the target', {
         retryable: false,
       })

@@ -42,10 +42,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const { deps } = world.runtime
       const decisions = recordDecisions(world)
       const transactions = countTransactions(world)
+      const stateReads = recordStateReads(world)
       const r = await world.as('alice').post('/v1/requests', ASK)
       expect(r.status).toBe(201)
       expect(r.body.grant.state).toBe('active')
       expect(transactions()).toBe(1)
+      // A grant this transaction has just created has no revocation record to look for.
+      expect(stateReads.some((key) => key.startsWith('revoked:'))).toBe(false)
       // Two decisions, request-time and issuance-time, as on the worker's path.
       expect(decisions).toEqual(['request', 'activate'])
 
@@ -178,6 +181,23 @@ function recordDecisions(world: TestWorld): string[] {
     },
   }
   return actions
+}
+
+/** The keys the connectors read from their state inside a transaction. */
+function recordStateReads(world: TestWorld): string[] {
+  const host = world.runtime.deps.connectors
+  const stateIn = host.stateIn.bind(host)
+  const keys: string[] = []
+  host.stateIn = (tx, target) => {
+    const state = stateIn(tx, target)
+    const get = state.get.bind(state)
+    state.get = (key: string) => {
+      keys.push(key)
+      return get(key)
+    }
+    return state
+  }
+  return keys
 }
 
 /** The jwt connector's in-store issue writes to its state, then fails: a rollback must take both. */
