@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { AccessRequest } from '../../domain/access-request.js'
 import type { Obligations } from '../../domain/obligations.js'
 import type { RequestRepository } from '../store.js'
@@ -11,6 +12,20 @@ const INSERT = new PreparedStatement<RequestRow>((db, row) => db.insertInto('req
 const INSERT_REVIEWER = new PreparedStatement<{ request_id: string; reviewer_id: string }>((db, row) =>
   db.insertInto('request_reviewers').values(row),
 )
+/**
+ * PostgreSQL: the request and its reviewers in one statement, one round trip fewer on every
+ * submission (the reviewers' foreign key is checked at the statement's end, the request in place).
+ */
+const INSERT_WITH_REVIEWERS = new PreparedStatement<RequestRow & { reviewers: string[] }>((db, a) => {
+  const { reviewers, ...row } = a
+  return db
+    .with('r', (w) => w.insertInto('requests').values(row).returning('id'))
+    .insertInto('request_reviewers')
+    .columns(['request_id', 'reviewer_id'])
+    .expression((eb) =>
+      eb.selectFrom('r').select(['r.id as request_id', sql<string>`unnest(${reviewers}::text[])`.as('reviewer_id')]),
+    )
+})
 const GET = new PreparedStatement<{ id: string }>((db, a) =>
   db.selectFrom('requests').selectAll().where('id', '=', a.id),
 )
@@ -90,11 +105,15 @@ function toRow(request: AccessRequest): RequestRow {
 export function requestRepository(scope: Scope): RequestRepository {
   return {
     async insert(request) {
+      // An indexed, exact copy of the snapshot: 'bob' never matches 'bobby'.
+      const reviewers = [...new Set(request.eligibleReviewers)]
+      if (scope.engine === 'postgres') {
+        await INSERT_WITH_REVIEWERS.execute(scope, { ...toRow(request), reviewers })
+        return
+      }
       await scope.atomic(async (db) => {
         const inner: Scope = { ...scope, db }
         await INSERT.execute(inner, toRow(request))
-        // An indexed, exact copy of the snapshot: 'bob' never matches 'bobby'.
-        const reviewers = [...new Set(request.eligibleReviewers)]
         if (reviewers.length === 0) return
         const [only] = reviewers
         if (reviewers.length === 1 && only !== undefined) {
