@@ -120,11 +120,22 @@ export interface RecheckInputs {
   now: Date
 }
 
+/** Where an issuance-time decision reads: a transaction (or the committed state), and the request. */
+export interface RecheckWithin {
+  repos: Repositories
+  request: AccessRequest
+  /**
+   * The entitlement, target and exception candidates this same transaction has read already (for
+   * the request-time decision): not read twice.
+   */
+  read?: Pick<RecheckInputs, 'entitlement' | 'target' | 'exceptions'>
+}
+
 /** Reads what `decideRecheck` decides on, from `within` (a transaction) or the committed state. */
 export async function readRecheckInputs(
   deps: AppDeps,
   grant: Grant,
-  within: { repos: Repositories; request: AccessRequest } | null,
+  within: RecheckWithin | null,
 ): Promise<RecheckInputs> {
   const store = within?.repos ?? deps.store
   const request = within?.request ?? (await requireRequest(store, grant.requestId))
@@ -135,8 +146,10 @@ export async function readRecheckInputs(
   // Usually the same person: one read then (identities are not written in between).
   const subject = request.subjectId === requester.id ? requester : await identity(request.subjectId)
   const owner = subject.ownerId === null ? null : await identity(subject.ownerId)
-  const { entitlement, target } = await requireEntitlementAndTarget(store, grant.entitlementId)
   const now = deps.clock.now()
+  // Read at an earlier now, the candidates are filtered again at this one (decideWithCandidates).
+  if (within?.read) return { request, requester, subject, owner, ...within.read, now }
+  const { entitlement, target } = await requireEntitlementAndTarget(store, grant.entitlementId)
   const exceptions = await store.exceptions.listApplicable(now, subject.id, entitlement.id)
   return { request, requester, subject, owner, entitlement, target, exceptions, now }
 }

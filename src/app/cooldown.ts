@@ -1,5 +1,6 @@
 import { formatDuration } from '../domain/duration.js'
 import { AppError } from '../domain/errors.js'
+import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
 
 /**
@@ -9,14 +10,15 @@ import type { AppDeps } from './deps.js'
  * cooled down — asking again changes nothing unless the policy does.
  */
 export async function assertCooledDown(
-  deps: Pick<AppDeps, 'store' | 'clock' | 'settings'>,
+  deps: Pick<AppDeps, 'clock' | 'settings'>,
+  repos: Pick<Repositories, 'requests' | 'reviews'>,
   requesterId: string,
   entitlementId: string,
 ): Promise<void> {
   const seconds = deps.settings.governance.cooldownAfterDenialSeconds
   if (seconds <= 0) return
   const now = deps.clock.now().getTime()
-  const recent = await deps.store.requests.list({
+  const recent = await repos.requests.list({
     requesterId,
     entitlementId,
     states: ['denied'],
@@ -24,7 +26,7 @@ export async function assertCooledDown(
   })
   for (const r of recent) {
     if (r.decidedAt === null || now - r.decidedAt.getTime() >= seconds * 1000) continue
-    const reviews = await deps.store.reviews.listForRequest(r.id)
+    const reviews = await repos.reviews.listForRequest(r.id)
     if (!reviews.some((v) => v.verdict === 'deny')) continue
     const until = new Date(r.decidedAt.getTime() + seconds * 1000)
     throw new AppError(

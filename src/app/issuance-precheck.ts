@@ -1,8 +1,13 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { AccessRequest } from '../domain/access-request.js'
 import type { Grant } from '../domain/grant.js'
-import type { Repositories } from '../storage/store.js'
-import { decideRecheck, readRecheckInputs, type Recheck, type RecheckInputs } from './activate-grant.js'
+import {
+  decideRecheck,
+  readRecheckInputs,
+  type Recheck,
+  type RecheckInputs,
+  type RecheckWithin,
+} from './activate-grant.js'
 import type { AppDeps } from './deps.js'
 
 /** An issuance-time decision made ahead of the transaction that issues, and what it was made on. */
@@ -39,7 +44,7 @@ export async function precheckIssuance(deps: AppDeps, grant: Grant, request: Acc
 export async function recheckInTransaction(
   deps: AppDeps,
   grant: Grant,
-  within: { repos: Repositories; request: AccessRequest },
+  within: RecheckWithin,
   pre: Prechecked | null,
 ): Promise<Recheck> {
   const inputs = await readRecheckInputs(deps, grant, within)

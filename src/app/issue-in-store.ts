@@ -4,7 +4,7 @@ import type { AuditEventInput } from '../domain/audit-event.js'
 import type { Target } from '../domain/catalog.js'
 import type { Grant } from '../domain/grant.js'
 import type { Repositories } from '../storage/store.js'
-import { grantSpecOf, type Recheck } from './activate-grant.js'
+import { grantSpecOf, type Recheck, type RecheckWithin } from './activate-grant.js'
 import { recordExceptionUses, type ExceptionDecision } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { supersedeExtendedGrant } from './extend-grant.js'
@@ -52,70 +52,92 @@ export async function issuesInStore(deps: AppDeps, target: Target): Promise<bool
  * records the refusal or the failure and its retries as it always has.
  */
 export async function submitAndIssueInStore(deps: AppDeps, s: InStoreSubmission): Promise<Grant | null> {
-  const { request, scheduled } = s
-  const actor = `system:${deps.settings.workerId}`
+  const pre = await precheckIssuance(deps, s.scheduled, s.request)
   let active: Grant
-  const pre = await precheckIssuance(deps, scheduled, request)
   try {
-    active = await deps.store.transaction(async (tx) => {
-      const claimed: Grant = { ...scheduled, ...issuanceClaim(deps, scheduled, request.submittedAt) }
-      // The fault points of claim → issue → commit sit at the same steps of this one transaction
-      // (issue.before_target after the issuance-time decision, as on the worker's path).
-      const issued = await checkAndIssue(tx, deps, claimed, request, pre)
-      deps.faults?.reach('issue.after_target')
-      const { result, check } = issued
-      const grant: Grant = {
-        ...claimed,
-        state: 'active',
-        handle: result.handle,
-        credentialCiphertext: deps.sealer.seal(
-          JSON.stringify({ credential: result.credential.reveal(), instructions: result.instructions ?? null }),
-        ),
-        issuedAt: deps.clock.now(),
-        expiresAt: new Date(Math.min(result.expiresAt.getTime(), check.expiresAt.getTime())),
-        leaseOwner: null,
-        leaseUntil: null,
-      }
-      await tx.requests.insert(request)
-      await tx.grants.insert(grant)
-      const before = submissionEvents(s)
-      const after = activationEvents(claimed, grant, check.evidence, actor)
-      if (s.outcome.used.length > 0) {
-        await recordAuditMany(tx, deps, before)
-        await recordExceptionUses(tx, deps, s.outcome, {
-          requestId: request.id,
-          grantId: grant.id,
-          action: 'request',
-          actor: s.requesterId,
-        })
-        await recordAuditMany(tx, deps, after)
-      } else {
-        await recordAuditMany(tx, deps, [...before, ...after])
-      }
-      deps.faults?.reach('issue.before_commit')
-      return grant
-    })
+    active = await deps.store.transaction((tx) => issueInSubmission(tx, deps, s, { pre }))
   } catch (error) {
     if (!(error instanceof InStoreIssueDeclined)) throw error
-    deps.log.info({ grantId: scheduled.id, reason: errorReason(error.cause) }, 'issuing in the submission declined; the worker issues')
+    deps.log.info({ grantId: s.scheduled.id, reason: errorReason(error.cause) }, 'issuing in the submission declined; the worker issues')
     return null
   }
-  deps.faults?.reach('issue.after_commit')
-  deps.log.info({ requestId: request.id, grantId: active.id, expiresAt: active.expiresAt }, 'grant active')
-  deps.signals.grantActivated(active)
-  await supersedeExtendedGrant(deps, active, request)
+  await activatedInSubmission(deps, s, active)
   return active
+}
+
+/**
+ * The body of that transaction, in `tx`: the issuance-time decision (`pre` when it stands, or
+ * on `read` and the identities read here), the issue, and every write. Throws
+ * `InStoreIssueDeclined` when the decision refuses or the connector fails; the caller rolls back.
+ */
+export async function issueInSubmission(
+  tx: Repositories,
+  deps: AppDeps,
+  s: InStoreSubmission,
+  decided: { pre?: Prechecked | null; read?: RecheckWithin['read'] },
+): Promise<Grant> {
+  const { request, scheduled } = s
+  const actor = `system:${deps.settings.workerId}`
+  const claimed: Grant = { ...scheduled, ...issuanceClaim(deps, scheduled, request.submittedAt) }
+  // The fault points of claim → issue → commit sit at the same steps of this one transaction
+  // (issue.before_target after the issuance-time decision, as on the worker's path).
+  const within: RecheckWithin = { repos: tx, request, ...(decided.read ? { read: decided.read } : {}) }
+  const issued = await checkAndIssue(tx, deps, claimed, within, decided.pre ?? null)
+  deps.faults?.reach('issue.after_target')
+  const { result, check } = issued
+  const grant: Grant = {
+    ...claimed,
+    state: 'active',
+    handle: result.handle,
+    credentialCiphertext: deps.sealer.seal(
+      JSON.stringify({ credential: result.credential.reveal(), instructions: result.instructions ?? null }),
+    ),
+    issuedAt: deps.clock.now(),
+    expiresAt: new Date(Math.min(result.expiresAt.getTime(), check.expiresAt.getTime())),
+    leaseOwner: null,
+    leaseUntil: null,
+  }
+  await tx.requests.insert(request)
+  await tx.grants.insert(grant)
+  const before = submissionEvents(s)
+  const after = activationEvents(claimed, grant, check.evidence, actor)
+  if (s.outcome.used.length > 0) {
+    await recordAuditMany(tx, deps, before)
+    await recordExceptionUses(tx, deps, s.outcome, {
+      requestId: request.id,
+      grantId: grant.id,
+      action: 'request',
+      actor: s.requesterId,
+    })
+    await recordAuditMany(tx, deps, after)
+  } else {
+    await recordAuditMany(tx, deps, [...before, ...after])
+  }
+  deps.faults?.reach('issue.before_commit')
+  return grant
+}
+
+/** After the commit of an issue in its submission: what the worker's activation would do. */
+export async function activatedInSubmission(deps: AppDeps, s: InStoreSubmission, active: Grant): Promise<void> {
+  deps.faults?.reach('issue.after_commit')
+  deps.log.info({ requestId: s.request.id, grantId: active.id, expiresAt: active.expiresAt }, 'grant active')
+  deps.signals.grantActivated(active)
+  await supersedeExtendedGrant(deps, active, s.request)
+}
+
+export function logDeclined(deps: AppDeps, error: InStoreIssueDeclined): void {
+  deps.log.info({ reason: errorReason(error.cause) }, 'issuing in the submission declined; the worker issues')
 }
 
 async function checkAndIssue(
   tx: Repositories,
   deps: AppDeps,
   claimed: Grant,
-  request: AccessRequest,
+  within: RecheckWithin,
   pre: Prechecked | null,
 ): Promise<{ check: Recheck; result: Awaited<ReturnType<ConnectorInstance['issue']>> }> {
   try {
-    const check = await recheckInTransaction(deps, claimed, { repos: tx, request }, pre)
+    const check = await recheckInTransaction(deps, claimed, within, pre)
     if (!check.allowed) throw new Error('policy refused issuance')
     // The target as this transaction reads it: its connector must still issue in store.
     const instance = await deps.connectors.instanceFor(check.target)
@@ -176,7 +198,7 @@ function activationEvents(
 }
 
 /** The issuance-time decision refused, or the connector failed: nothing of the submission was kept. */
-class InStoreIssueDeclined extends Error {
+export class InStoreIssueDeclined extends Error {
   constructor(cause: unknown) {
     super('issuing in the submission transaction was declined', { cause })
     this.name = 'InStoreIssueDeclined'

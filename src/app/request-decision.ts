@@ -1,3 +1,4 @@
+import type { AccessException } from '../domain/access-exception.js'
 import type { RevocationCondition } from '../domain/access-request.js'
 import type { Entitlement, Target } from '../domain/catalog.js'
 import { AppError } from '../domain/errors.js'
@@ -6,7 +7,7 @@ import { combineObligations, effectiveApprovals, type Obligations } from '../dom
 import type { Decision } from '../policy/policy-engine.js'
 import type { Repositories } from '../storage/store.js'
 import { assertCooledDown } from './cooldown.js'
-import { decideWithExceptions, type ExceptionDecision } from './decide-with-exceptions.js'
+import { decideWithCandidates, type ExceptionDecision } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { decisionContext, requireEntitlementAndTarget, requireIdentity } from './load.js'
 
@@ -29,6 +30,8 @@ export interface RequestDecision {
   revocationCondition: RevocationCondition
   now: Date
   outcome: ExceptionDecision
+  /** The exceptions read for the decision (`exceptions.listApplicable(now, subject, entitlement)`). */
+  candidates: AccessException[]
   decision: Decision
   autoApproved: boolean
   eligibleReviewers: string[]
@@ -36,16 +39,18 @@ export interface RequestDecision {
 
 /**
  * The one decision behind both submit and preview, so that what a requester is shown before
- * submitting cannot drift from what submitting does. Reads only; refused input throws.
+ * submitting cannot drift from what submitting does. Reads only, from `repos` (the committed
+ * state, or a transaction's); refused input throws.
  */
 export async function decideRequest(
   deps: AppDeps,
   requester: Identity,
   input: RequestDecisionInput,
+  repos: Repositories = deps.store,
 ): Promise<RequestDecision> {
-  const { store, clock } = deps
-  const { entitlement, target } = await requireEntitlementAndTarget(store, input.entitlementId)
-  const subject = await resolveSubject(store, requester, input.subjectId)
+  const { clock } = deps
+  const { entitlement, target } = await requireEntitlementAndTarget(repos, input.entitlementId)
+  const subject = await resolveSubject(repos, requester, input.subjectId)
   assertSubjectAllowed(entitlement, subject)
   const durationSeconds = input.durationSeconds ?? entitlement.defaultDurationSeconds
   if (durationSeconds > entitlement.maxDurationSeconds) {
@@ -59,16 +64,22 @@ export async function decideRequest(
       'A grant that ends when its ticket closes needs a ticket reference',
     )
   }
-  await assertCooledDown(deps, requester.id, entitlement.id)
+  await assertCooledDown(deps, repos, requester.id, entitlement.id)
   const now = clock.now()
-  const outcome = await decideWithExceptions(deps, {
-    action: 'request',
-    principal: requester,
-    entitlement,
-    target,
-    subject,
-    context: decisionContext({ durationSeconds, ticketRef }, now),
-  })
+  const candidates = await repos.exceptions.listApplicable(now, subject.id, entitlement.id)
+  const outcome = await decideWithCandidates(
+    deps,
+    {
+      action: 'request',
+      principal: requester,
+      entitlement,
+      target,
+      subject,
+      context: decisionContext({ durationSeconds, ticketRef }, now),
+    },
+    candidates,
+    now,
+  )
   // An extension is reviewed under the rules of what it extends: never fewer approvals (T05).
   const floor = input.obligationFloor
   const decision: Decision = floor
@@ -80,7 +91,7 @@ export async function decideRequest(
   if (decision.allowed) assertObligationsMet(decision.obligations, durationSeconds, ticketRef)
   const autoApproved = decision.allowed && effectiveApprovals(decision.obligations) === 0
   const eligibleReviewers = decision.allowed
-    ? await nameReviewers(store, entitlement, decision.obligations, requester, subject)
+    ? await nameReviewers(repos, entitlement, decision.obligations, requester, subject)
     : []
   return {
     entitlement,
@@ -91,6 +102,7 @@ export async function decideRequest(
     revocationCondition,
     now,
     outcome,
+    candidates,
     decision,
     autoApproved,
     eligibleReviewers,

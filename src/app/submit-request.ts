@@ -14,9 +14,17 @@ import type { Repositories } from '../storage/store.js'
 import { recordExceptionUses } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { issuanceClaim, recordIssuanceClaim } from './issuance-claim.js'
-import { issuesInStore, submitAndIssueInStore } from './issue-in-store.js'
+import {
+  activatedInSubmission,
+  InStoreIssueDeclined,
+  issueInSubmission,
+  issuesInStore,
+  logDeclined,
+  submitAndIssueInStore,
+  type InStoreSubmission,
+} from './issue-in-store.js'
 import { recordAudit } from './load.js'
-import { decideRequest } from './request-decision.js'
+import { decideRequest, type RequestDecision } from './request-decision.js'
 
 export interface SubmitRequestInput {
   entitlementId: string
@@ -44,21 +52,74 @@ export async function submitRequest(
   requester: Identity,
   input: SubmitRequestInput,
 ): Promise<SubmitRequestResult> {
-  const { store } = deps
-  const {
-    entitlement,
-    target,
-    subject,
-    durationSeconds,
-    ticketRef,
-    revocationCondition,
-    now,
-    outcome,
-    decision,
-    autoApproved,
-    eligibleReviewers,
-  } = await decideRequest(deps, requester, input)
+  if (deps.store.engine === 'postgres') return submitInOneTransaction(deps, requester, input)
+  const s = buildSubmission(deps, requester, input, await decideRequest(deps, requester, input))
+  // A connector that issues without calling out issues right here, in a transaction of its own.
+  const issuable = issuableInStore(s)
+  if (issuable !== null && (await issuesInStore(deps, s.decided.target))) {
+    const active = await submitAndIssueInStore(deps, issuable)
+    if (active) return issued(deps, s, active)
+  }
+  const written = await deps.store.transaction((tx) => writeSubmission(tx, deps, s))
+  return afterWrite(deps, s, written)
+}
 
+/**
+ * PostgreSQL pays a round trip for every statement, and a read inside a transaction at READ
+ * COMMITTED is no older than one just before it: the request is decided on reads made in the
+ * transaction that writes it, and an issue in the submission decides again on those same reads
+ * (the identities it holds aside), two statements fewer. When that issue is declined, all of it
+ * rolls back and the submission is made again without it, deciding afresh.
+ */
+async function submitInOneTransaction(
+  deps: AppDeps,
+  requester: Identity,
+  input: SubmitRequestInput,
+): Promise<SubmitRequestResult> {
+  const submit = (inStore: boolean) =>
+    deps.store.transaction(async (tx) => {
+      const s = buildSubmission(deps, requester, input, await decideRequest(deps, requester, input, tx))
+      const issuable = issuableInStore(s)
+      if (inStore && issuable !== null && (await issuesInStore(deps, s.decided.target))) {
+        const { entitlement, target, candidates } = s.decided
+        const read = { entitlement, target, exceptions: candidates }
+        return { s, issuable, active: await issueInSubmission(tx, deps, issuable, { read }), written: null }
+      }
+      return { s, written: await writeSubmission(tx, deps, s) }
+    })
+  let done: Awaited<ReturnType<typeof submit>>
+  try {
+    done = await submit(true)
+  } catch (error) {
+    if (!(error instanceof InStoreIssueDeclined)) throw error
+    logDeclined(deps, error)
+    done = await submit(false)
+  }
+  if (done.written) return afterWrite(deps, done.s, done.written)
+  await activatedInSubmission(deps, done.issuable, done.active)
+  return issued(deps, done.s, done.active)
+}
+
+/** A submission decided and built, not yet written. */
+interface Submission extends Omit<InStoreSubmission, 'scheduled'> {
+  decided: RequestDecision
+  /** Null unless auto-approved: the grant approval schedules. */
+  scheduled: Grant | null
+}
+
+/** The submission as an issue in its own transaction takes it: auto-approved only. */
+function issuableInStore(s: Submission): InStoreSubmission | null {
+  return s.scheduled === null ? null : { ...s, scheduled: s.scheduled }
+}
+
+function buildSubmission(
+  deps: AppDeps,
+  requester: Identity,
+  input: SubmitRequestInput,
+  decided: RequestDecision,
+): Submission {
+  const { entitlement, target, subject, durationSeconds, ticketRef, revocationCondition, now } = decided
+  const { outcome, decision, autoApproved, eligibleReviewers } = decided
   const id = deps.ids.newId('req')
   const fields = {
     id,
@@ -108,50 +169,57 @@ export async function submitRequest(
       ...(outcome.used.length > 0 ? { exceptions: outcome.used.map((e) => e.id) } : {}),
     },
   }
-  // A connector that issues without calling out issues right here, in the same transaction.
-  if (scheduled !== null && (await issuesInStore(deps, target))) {
-    const active = await submitAndIssueInStore(deps, {
-      request,
-      scheduled,
-      submitted,
-      outcome,
-      requesterId: requester.id,
-    })
-    if (active) {
-      deps.log.info({ requestId: id, state: request.state }, 'request submitted')
-      return { request, grant: active, decision }
-    }
-  }
+  return { decided, request, scheduled, submitted, outcome, requesterId: requester.id }
+}
+
+/** What the ordinary submission wrote: its grant, if approved, and whether it is claimed here. */
+interface Written {
+  grant: Grant | null
+  claimed: Grant | null
+}
+
+/** The ordinary submission's writes, in the caller's transaction. */
+async function writeSubmission(tx: Repositories, deps: AppDeps, s: Submission): Promise<Written> {
+  const { request, scheduled } = s
   // When this process's worker will issue it, the grant is committed already claimed (as the
   // claim transaction would leave it, lease and audit record included): one commit fewer, and
   // a crash after this commit leaves exactly what a crash after a claim leaves.
   const claimed =
     scheduled !== null && deps.handoff?.accepting() === true
-      ? { ...scheduled, ...issuanceClaim(deps, scheduled, now) }
+      ? { ...scheduled, ...issuanceClaim(deps, scheduled, request.submittedAt) }
       : null
   const grant = claimed ?? scheduled
-
-  await store.transaction(async (tx) => {
-    await tx.requests.insert(request)
-    await recordAudit(tx, deps, submitted)
-    if (grant) await approveWithGrant(tx, deps, request, grant, 'system:policy')
-    await recordExceptionUses(tx, deps, outcome, {
-      requestId: id,
-      grantId: grant?.id ?? null,
-      action: 'request',
-      actor: requester.id,
-    })
-    if (claimed) await recordIssuanceClaim(tx, deps, claimed)
+  await tx.requests.insert(request)
+  await recordAudit(tx, deps, s.submitted)
+  if (grant) await approveWithGrant(tx, deps, request, grant, 'system:policy')
+  await recordExceptionUses(tx, deps, s.outcome, {
+    requestId: request.id,
+    grantId: grant?.id ?? null,
+    action: 'request',
+    actor: s.requesterId,
   })
-  deps.log.info({ requestId: id, state: request.state }, 'request submitted')
+  if (claimed) await recordIssuanceClaim(tx, deps, claimed)
+  return { grant, claimed }
+}
+
+/** After the ordinary submission's commit: hand the grant on, or throw the policy's denial. */
+function afterWrite(deps: AppDeps, s: Submission, { grant, claimed }: Written): SubmitRequestResult {
+  const { request } = s
+  const { decision } = s.decided
+  deps.log.info({ requestId: request.id, state: request.state }, 'request submitted')
   if (claimed) deps.handoff?.put(claimed)
   if (grant) deps.signals.grantScheduled(grant.id)
   if (!decision.allowed) {
     throw new AppError('request.denied_by_policy', request.decisionReason ?? 'denied by policy', {
-      details: { requestId: id, policyHash: decision.policyHash, reasons: decision.reasons },
+      details: { requestId: request.id, policyHash: decision.policyHash, reasons: decision.reasons },
     })
   }
   return { request, grant, decision }
+}
+
+function issued(deps: AppDeps, s: Submission, active: Grant): SubmitRequestResult {
+  deps.log.info({ requestId: s.request.id, state: s.request.state }, 'request submitted')
+  return { request: s.request, grant: active, decision: s.decided.decision }
 }
 
 export function decisionEvidence(decision: Decision): Record<string, unknown> {
