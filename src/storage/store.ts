@@ -169,6 +169,11 @@ export interface ApiToken {
 export interface TokenRepository {
   insert(token: ApiToken): Promise<void>
   getByHash(tokenHash: string): Promise<ApiToken | null>
+  /**
+   * The token and its identity (null when the identity is gone) in one read where the engine
+   * pays a round trip per statement: every API call authenticates with both.
+   */
+  getByHashWithIdentity(tokenHash: string): Promise<{ token: ApiToken; identity: Identity | null } | null>
   listForIdentity(identityId: string): Promise<ApiToken[]>
   revoke(id: string, at: Date): Promise<boolean>
 }

@@ -189,6 +189,29 @@ export function describeCatalogContract(ctx: StoreContext): void {
       expect(await ctx.store().tokens.getByHash(token.id)).toBeNull()
     })
 
+    it('finds a token with its identity, every field of both, by the hash only', async () => {
+      const human = anIdentity({ groups: ['ops', 'sre'], oidcIssuer: 'https://idp.test', oidcSubject: uniqueId('sub') })
+      const workload = aWorkload({ updatedAt: after(DAY), version: 3 })
+      await ctx.store().identities.insert(human)
+      await ctx.store().identities.insert(workload)
+      for (const identity of [human, workload]) {
+        const token = anApiToken({ identityId: identity.id, expiresAt: null })
+        await ctx.store().tokens.insert(token)
+        expect(await ctx.store().tokens.getByHashWithIdentity(token.tokenHash)).toEqual({ token, identity })
+        // A store that has cached nothing yet reads the same.
+        const other = await ctx.open()
+        expect(await other.tokens.getByHashWithIdentity(token.tokenHash)).toEqual({ token, identity })
+      }
+      expect(await ctx.store().tokens.getByHashWithIdentity(uniqueId('hash'))).toBeNull()
+      const suspended = { ...human, status: 'suspended' as const, updatedAt: after(DAY) }
+      expect(await ctx.store().identities.update(suspended, human.version)).toBe(true)
+      const [token] = await ctx.store().tokens.listForIdentity(human.id)
+      expect((await ctx.store().tokens.getByHashWithIdentity(token!.tokenHash))?.identity).toEqual({
+        ...suspended,
+        version: human.version + 1,
+      })
+    })
+
     it('refuses two tokens with the same hash', async () => {
       const token = anApiToken()
       await ctx.store().tokens.insert(token)

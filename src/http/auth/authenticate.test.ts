@@ -47,11 +47,15 @@ function setup(options: { identities?: Identity[]; token?: Partial<ApiToken> } =
   }
   const oidcCalls: string[] = []
   const deps: AuthenticateDeps = {
-    tokens: { getByHash: (hash) => Promise.resolve(hash === record.tokenHash ? record : null) },
-    identities: {
-      get: (id) => Promise.resolve(identities.find((i) => i.id === id) ?? null),
-      getByOidc: () => Promise.resolve(null),
+    tokens: {
+      getByHashWithIdentity: (hash) =>
+        Promise.resolve(
+          hash === record.tokenHash
+            ? { token: record, identity: identities.find((i) => i.id === record.identityId) ?? null }
+            : null,
+        ),
     },
+    identities: { getByOidc: () => Promise.resolve(null) },
     now: () => NOW,
   }
   const recordingVerifier: OidcVerifier = {

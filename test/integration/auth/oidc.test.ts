@@ -51,9 +51,8 @@ function anIdentity(id: string, overrides: Partial<Identity> = {}): Identity {
 
 function depsWith(identities: Identity[]): AuthenticateDeps {
   return {
-    tokens: { getByHash: () => Promise.resolve(null) },
+    tokens: { getByHashWithIdentity: () => Promise.resolve(null) },
     identities: {
-      get: (id) => Promise.resolve(identities.find((i) => i.id === id) ?? null),
       getByOidc: (iss, sub) =>
         Promise.resolve(
           identities.find((i) => i.oidcIssuer === iss && i.oidcSubject === sub) ?? null,
