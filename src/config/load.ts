@@ -62,6 +62,7 @@ function fromEnv(env: Env): Record<string, unknown> {
   set('dataDir', env.HOURGLASS_DATA_DIR)
   set('databaseUrl', env.HOURGLASS_DATABASE_URL)
   set('databasePreparedStatements', flag(env.HOURGLASS_DATABASE_PREPARED_STATEMENTS))
+  set('databasePoolSize', num(env.HOURGLASS_DATABASE_POOL_SIZE))
   set('listen.host', env.HOURGLASS_HOST)
   set('listen.port', num(env.HOURGLASS_PORT))
   set('publicUrl', env.HOURGLASS_PUBLIC_URL)

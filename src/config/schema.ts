@@ -40,6 +40,11 @@ export const configSchema = z
      * pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
      */
     databasePreparedStatements: z.boolean().default(true),
+    /**
+     * PostgreSQL: connections this process keeps open at most. A submission holds one across its
+     * two Cedar decisions, so concurrent submissions beyond it wait for a connection.
+     */
+    databasePoolSize: z.number().int().min(1).max(1000).default(10),
     listen: z
       .object({
         host: z.string().default('127.0.0.1'),
