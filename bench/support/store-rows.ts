@@ -36,7 +36,7 @@ export function rowRecorder(): { store: Store; take(): CapturedRow[] } {
   return {
     store: new KyselyStore(db, 'postgres'),
     take() {
-      const rows = sink.map(rowOf)
+      const rows = sink.flatMap(rowsOf)
       sink.length = 0
       return rows
     },
@@ -44,8 +44,35 @@ export function rowRecorder(): { store: Store; take(): CapturedRow[] } {
 }
 
 const INSERT = /^insert into "(\w+)" \(([^)]*)\) values \(([^)]*)\)$/
+/** A request with its reviewers in one statement (request-repository.ts): the request's insert, then theirs. */
+const REQUEST_WITH_REVIEWERS =
+  /^with "r" as \((insert into "requests" \([^)]*\) values \([^)]*\)) returning "id"\) insert into "request_reviewers" \("request_id", "reviewer_id"\) select "r"\."id" as "request_id", unnest\(\$(\d+)::text\[\]\) as "reviewer_id" from "r"$/
 
-/** Only single-row inserts of bound values are understood; anything else is a loud failure. */
+/**
+ * Single-row inserts of bound values, and a request with its reviewers, are understood; anything
+ * else is a loud failure.
+ */
+function rowsOf(query: CompiledQuery): CapturedRow[] {
+  const withReviewers = REQUEST_WITH_REVIEWERS.exec(query.sql)
+  if (withReviewers?.[1] && withReviewers[2]) {
+    const at = Number(withReviewers[2]) - 1
+    const request = rowOf({ ...query, sql: withReviewers[1], parameters: query.parameters.slice(0, at) })
+    const reviewers = query.parameters[at]
+    if (!Array.isArray(reviewers) || at !== query.parameters.length - 1) {
+      throw new Error(`the store wrote a statement the bulk seed cannot mirror: ${query.sql}`)
+    }
+    return [
+      request,
+      ...reviewers.map((reviewer: unknown) => ({
+        table: 'request_reviewers',
+        columns: ['request_id', 'reviewer_id'],
+        values: { request_id: request.values.id, reviewer_id: reviewer },
+      })),
+    ]
+  }
+  return [rowOf(query)]
+}
+
 function rowOf(query: CompiledQuery): CapturedRow {
   const match = INSERT.exec(query.sql)
   const columns = match?.[2]?.split(', ').map((c) => c.replace(/^"|"$/g, ''))
@@ -72,7 +99,7 @@ class RecordingDriver implements Driver {
   constructor(sink: CompiledQuery[]) {
     this.#connection = {
       executeQuery(query) {
-        if (/^(insert|update|delete|select)\b/i.test(query.sql)) sink.push(query)
+        if (/^(insert|update|delete|select|with)\b/i.test(query.sql)) sink.push(query)
         return Promise.resolve({ rows: [] })
       },
       streamQuery() {
