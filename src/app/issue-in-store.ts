@@ -58,7 +58,7 @@ export async function submitAndIssueInStore(deps: AppDeps, s: InStoreSubmission)
     active = await deps.store.transaction((tx) => issueInSubmission(tx, deps, s, { pre }))
   } catch (error) {
     if (!(error instanceof InStoreIssueDeclined)) throw error
-    deps.log.info({ grantId: s.scheduled.id, reason: errorReason(error.cause) }, 'issuing in the submission declined; the worker issues')
+    logDeclined(deps, error)
     return null
   }
   await activatedInSubmission(deps, s, active)
@@ -126,7 +126,7 @@ export async function activatedInSubmission(deps: AppDeps, s: InStoreSubmission,
 }
 
 export function logDeclined(deps: AppDeps, error: InStoreIssueDeclined): void {
-  deps.log.info({ reason: errorReason(error.cause) }, 'issuing in the submission declined; the worker issues')
+  deps.log.info({ grantId: error.grantId, reason: errorReason(error.cause) }, 'issuing in the submission declined; the worker issues')
 }
 
 async function checkAndIssue(
@@ -153,7 +153,7 @@ async function checkAndIssue(
     return { check, result }
   } catch (error) {
     // PostgreSQL refuses every statement after a failed one: roll it all back either way.
-    throw new InStoreIssueDeclined(error)
+    throw new InStoreIssueDeclined(claimed.id, error)
   }
 }
 
@@ -199,7 +199,10 @@ function activationEvents(
 
 /** The issuance-time decision refused, or the connector failed: nothing of the submission was kept. */
 export class InStoreIssueDeclined extends Error {
-  constructor(cause: unknown) {
+  constructor(
+    readonly grantId: string,
+    cause: unknown,
+  ) {
     super('issuing in the submission transaction was declined', { cause })
     this.name = 'InStoreIssueDeclined'
   }
