@@ -139,8 +139,9 @@ export async function readRecheckInputs(
 ): Promise<RecheckInputs> {
   const store = within?.repos ?? deps.store
   const request = within?.request ?? (await requireRequest(store, grant.requestId))
-  // In a transaction that issues, the identities are held until it commits: a suspension
-  // committed meanwhile would end the identity's grants without seeing this one (T40).
+  // Read for an issue in store, the identities are held until its transaction commits: a
+  // suspension committed meanwhile would end the identity's grants without seeing this one (T40).
+  // (SQLite's early decision reads the committed state this way too; getHeld is get there.)
   const identity = (id: string) => requireIdentity(store, id, within !== null)
   const requester = await identity(request.requesterId)
   // Usually the same person: one read then (identities are not written in between).

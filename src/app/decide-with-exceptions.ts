@@ -27,14 +27,15 @@ export async function decideWithExceptions(
   input: DecisionInput,
   // A transaction's repositories, when the decision must see what that transaction sees.
   repos: Pick<Repositories, 'exceptions'> = deps.store,
-): Promise<ExceptionDecision> {
+): Promise<ExceptionDecision & { candidates: AccessException[] }> {
   const now = deps.clock.now()
   const candidates = await repos.exceptions.listApplicable(
     now,
     input.subject.id,
     input.entitlement.id,
   )
-  return decideWithCandidates(deps, input, candidates, now)
+  // What was read comes back too, so a second decision on the same reads need not read again.
+  return { ...(await decideWithCandidates(deps, input, candidates, now)), candidates }
 }
 
 /**

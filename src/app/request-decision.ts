@@ -7,7 +7,7 @@ import { combineObligations, effectiveApprovals, type Obligations } from '../dom
 import type { Decision } from '../policy/policy-engine.js'
 import type { Repositories } from '../storage/store.js'
 import { assertCooledDown } from './cooldown.js'
-import { decideWithCandidates, type ExceptionDecision } from './decide-with-exceptions.js'
+import { decideWithExceptions, type ExceptionDecision } from './decide-with-exceptions.js'
 import type { AppDeps } from './deps.js'
 import { decisionContext, requireEntitlementAndTarget, requireIdentity } from './load.js'
 
@@ -66,8 +66,7 @@ export async function decideRequest(
   }
   await assertCooledDown(deps, repos, requester.id, entitlement.id)
   const now = clock.now()
-  const candidates = await repos.exceptions.listApplicable(now, subject.id, entitlement.id)
-  const outcome = await decideWithCandidates(
+  const { candidates, ...outcome } = await decideWithExceptions(
     deps,
     {
       action: 'request',
@@ -77,8 +76,7 @@ export async function decideRequest(
       subject,
       context: decisionContext({ durationSeconds, ticketRef }, now),
     },
-    candidates,
-    now,
+    repos,
   )
   // An extension is reviewed under the rules of what it extends: never fewer approvals (T05).
   const floor = input.obligationFloor

@@ -9,6 +9,7 @@ import type { DecisionInput } from '../../../src/policy/policy-engine.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 import { countTransactions } from '../../support/count-transactions.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+import { until } from '../../support/until.js'
 
 const base = pgUrlOrSkip()
 const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
@@ -132,8 +133,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       // held, that would run before this grant's commit and miss it.
       // Both run as an admin's call and a reader elsewhere would: outside the submission's transaction.
       const suspend = AsyncResource.bind(() => changeIdentityStatus(deps, 'admin', 'alice', 'suspended'))
-      const suspended = AsyncResource.bind(
-        () => committedWithin(500, async () => (await deps.store.identities.get('alice'))?.status === 'suspended'),
+      const suspended = AsyncResource.bind(() =>
+        until(async () => (await deps.store.identities.get('alice'))?.status === 'suspended', 500),
       )
       let suspension = null as Promise<unknown> | null
       const decide = deps.policy.decide.bind(deps.policy)
@@ -160,14 +161,6 @@ for (const engine of ['sqlite', 'postgres'] as const) {
   })
 }
 
-/** Polls `committed` until it holds or `ms` pass: a wait bounded in time, not a timed assertion. */
-async function committedWithin(ms: number, committed: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await committed()) return
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 function recordDecisions(world: TestWorld): string[] {
   const { deps } = world.runtime
