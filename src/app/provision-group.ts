@@ -4,7 +4,7 @@ import { groupNameFromDisplayName, type ProvisionedGroup } from '../domain/provi
 import type { Repositories } from '../storage/store.js'
 import type { AppDeps } from './deps.js'
 import { recordAudit } from './load.js'
-import { activeGrants, recheckGrants } from './recheck-grants.js'
+import { grantsInForce, recheckGrants } from './recheck-grants.js'
 
 /** A group as the identity provider describes it; members are identity ids of provisioned people. */
 export interface GroupProvisioning {
@@ -139,7 +139,7 @@ async function recheckRemoved(
   removed: readonly string[],
 ): Promise<void> {
   for (const identityId of removed) {
-    const grants = await activeGrants(deps, { subjectId: identityId })
+    const grants = await grantsInForce(deps, { subjectId: identityId })
     if (grants.length === 0) continue
     await recheckGrants(deps, grants, { identityId, leftGroup: group.groupName }, actor)
   }

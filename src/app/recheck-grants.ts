@@ -1,8 +1,10 @@
-import type { Grant } from '../domain/grant.js'
+import type { Grant, GrantState } from '../domain/grant.js'
 import { recheckPolicy } from './activate-grant.js'
 import type { AppDeps } from './deps.js'
 import { endGrantsForChange } from './end-grants.js'
 import { recordAudit } from './load.js'
+
+const RECHECKED_STATES: readonly GrantState[] = ['active', 'issuing']
 
 export interface RecheckResult {
   checked: number
@@ -10,9 +12,11 @@ export interface RecheckResult {
 }
 
 /**
- * Decide with fresh data on a context change (I7): every active grant given is checked again as
- * at issuance (`activate`, fresh identities, the bundle and exceptions in force now), and those
- * no longer permitted are revoked with reason `context_change` and the change that caused it.
+ * Decide with fresh data on a context change (I7): every grant given that is active or being
+ * issued is checked again as at issuance (`activate`, fresh identities, the bundle and exceptions
+ * in force now), and those no longer permitted are revoked with reason `context_change` and the
+ * change that caused it. A grant being issued was decided before the change, perhaps: ended now,
+ * its activation's compare-and-swap loses and the credential it got is revoked.
  */
 export async function recheckGrants(
   deps: AppDeps,
@@ -24,7 +28,7 @@ export async function recheckGrants(
   const reasons = new Map<string, unknown>()
   let checked = 0
   for (const grant of grants) {
-    if (grant.state !== 'active') continue
+    if (!RECHECKED_STATES.includes(grant.state)) continue
     checked++
     try {
       const check = await recheckPolicy(deps, grant)
@@ -54,10 +58,14 @@ export async function recheckGrants(
   return { checked, revoked }
 }
 
-/** The active grants a change may affect (all of them for a policy reload). */
-export async function activeGrants(
+/**
+ * The grants a change may affect (all of them for a policy reload): active, and those being
+ * issued, whose issuance-time decision may predate the change. Listed after the change commits,
+ * so a grant claimed later decides on the changed context itself.
+ */
+export async function grantsInForce(
   deps: Pick<AppDeps, 'store'>,
   filter: { subjectId?: string } = {},
 ): Promise<Grant[]> {
-  return deps.store.grants.list({ ...filter, states: ['active'], limit: 100_000 })
+  return deps.store.grants.list({ ...filter, states: RECHECKED_STATES, limit: 100_000 })
 }

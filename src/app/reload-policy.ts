@@ -1,6 +1,6 @@
 import type { AppDeps } from './deps.js'
 import { recordAudit } from './load.js'
-import { activeGrants, recheckGrants, type RecheckResult } from './recheck-grants.js'
+import { grantsInForce, recheckGrants, type RecheckResult } from './recheck-grants.js'
 
 /**
  * Re-reads the policy bundle; a change is audited with both hashes so decisions stay attributable,
@@ -24,7 +24,7 @@ export async function reloadPolicy(
   deps.log.info({ from: before, to: result.policyHash }, 'policy bundle reloaded')
   const recheck = await recheckGrants(
     deps,
-    await activeGrants(deps),
+    await grantsInForce(deps),
     { change: 'policy_reload', from: before, to: result.policyHash },
     actor,
   )

@@ -7,7 +7,7 @@ import { AppError } from '../domain/errors.js'
 import { IDENTITY_KINDS } from '../domain/identity.js'
 import type { AppDeps } from './deps.js'
 import { recordAudit } from './load.js'
-import { recheckGrants } from './recheck-grants.js'
+import { grantsInForce, recheckGrants } from './recheck-grants.js'
 import { resolveTargetSecrets } from './target-secrets.js'
 
 const catalogId = z.string().regex(CATALOG_ID_PATTERN, 'must be lower-case letters, digits, - or _')
@@ -132,9 +132,7 @@ export async function syncCatalog(
   for (const e of entitlements) {
     const from = tiersBefore.get(e.id)
     if (from === undefined || from === e.riskTier) continue
-    const grants = (await deps.store.grants.list({ states: ['active'], limit: 100_000 })).filter(
-      (g) => g.entitlementId === e.id,
-    )
+    const grants = (await grantsInForce(deps)).filter((g) => g.entitlementId === e.id)
     const change = { change: 'entitlement_retiered', entitlementId: e.id, from, to: e.riskTier }
     await recheckGrants(deps, grants, change, 'system:catalog')
   }

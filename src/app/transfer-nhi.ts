@@ -4,7 +4,7 @@ import type { Identity } from '../domain/identity.js'
 import type { AppDeps } from './deps.js'
 import { resolveGovernanceFinding } from './governance-findings.js'
 import { isAdmin, recordAudit, requireIdentity } from './load.js'
-import { activeGrants, recheckGrants } from './recheck-grants.js'
+import { grantsInForce, recheckGrants } from './recheck-grants.js'
 
 /**
  * Gives an NHI a new accountable owner: an active person. Resolves its orphaned finding, and its
@@ -55,7 +55,7 @@ export async function transferNhi(
   )
   const { revoked } = await recheckGrants(
     deps,
-    await activeGrants(deps, { subjectId: nhiId }),
+    await grantsInForce(deps, { subjectId: nhiId }),
     { change: 'nhi_transferred', identityId: nhiId, from, to: owner.id },
     actor.id,
   )
