@@ -134,9 +134,9 @@ function countingStore(store: Store, count: () => void): Store {
   return new Proxy(store, {
     get(target, property) {
       if (property === 'transaction') {
-        return (fn: Parameters<Store['transaction']>[0]) => {
+        return (fn: Parameters<Store['transaction']>[0], options: Parameters<Store['transaction']>[1]) => {
           count()
-          return target.transaction(fn)
+          return target.transaction(fn, options)
         }
       }
       const value: unknown = Reflect.get(target, property, target)

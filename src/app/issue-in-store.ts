@@ -11,6 +11,7 @@ import { supersedeExtendedGrant } from './extend-grant.js'
 import { issuanceClaim } from './issuance-claim.js'
 import { precheckIssuance, recheckInTransaction, type Prechecked } from './issuance-precheck.js'
 import { recordAuditMany } from './load.js'
+import { recheckGrants } from './recheck-grants.js'
 
 /** What submit has decided and built, for a grant that may be issued in the submission's transaction. */
 export interface InStoreSubmission {
@@ -61,8 +62,7 @@ export async function submitAndIssueInStore(deps: AppDeps, s: InStoreSubmission)
     logDeclined(deps, error)
     return null
   }
-  await activatedInSubmission(deps, s, active)
-  return active
+  return activatedInSubmission(deps, s, active)
 }
 
 /**
@@ -117,12 +117,31 @@ export async function issueInSubmission(
   return grant
 }
 
-/** After the commit of an issue in its submission: what the worker's activation would do. */
-export async function activatedInSubmission(deps: AppDeps, s: InStoreSubmission, active: Grant): Promise<void> {
+/**
+ * After the commit of an issue in its submission: what the worker's activation would do. Returns
+ * the grant as it stands then (re-decided under a bundle reloaded meanwhile, it may have ended).
+ */
+export async function activatedInSubmission(deps: AppDeps, s: InStoreSubmission, active: Grant): Promise<Grant> {
   deps.faults?.reach('issue.after_commit')
   deps.log.info({ requestId: s.request.id, grantId: active.id, expiresAt: active.expiresAt }, 'grant active')
   deps.signals.grantActivated(active)
   await supersedeExtendedGrant(deps, active, s.request)
+  return redecideUnderReloadedBundle(deps, s, active)
+}
+
+/**
+ * A policy reload re-decides the grants in force that it lists after its swap; this grant,
+ * decided on the bundle before it and committed after that listing, would be missed. Whichever
+ * came first, one of the two sees the other: swapped before this check, the grant is re-decided
+ * here; after it, the swap (and the listing) came after this grant's commit. The request's
+ * decision came first, so its bundle is the oldest this grant was decided on.
+ */
+async function redecideUnderReloadedBundle(deps: AppDeps, s: InStoreSubmission, active: Grant): Promise<Grant> {
+  const now = deps.policy.policyHash()
+  if (s.request.policyHash === now) return active
+  const change = { change: 'policy_reload', from: s.request.policyHash, to: now }
+  const { revoked } = await recheckGrants(deps, [active], change, `system:${deps.settings.workerId}`)
+  return revoked.length === 0 ? active : ((await deps.store.grants.get(active.id)) ?? active)
 }
 
 export function logDeclined(deps: AppDeps, error: InStoreIssueDeclined): void {

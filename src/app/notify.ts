@@ -107,16 +107,18 @@ export function withOutboxSignal(store: Store, onQueued: () => void): Store {
       return inserted
     },
   })
-  const transaction: Store['transaction'] = async (fn) => {
+  const transaction: Store['transaction'] = async (fn, options) => {
     const seen = { queued: false }
-    const result = await store.transaction((tx) =>
-      fn(
-        wrapRepository(tx, 'outbox', (outbox) =>
-          tracked(outbox, () => {
-            seen.queued = true
-          }),
+    const result = await store.transaction(
+      (tx) =>
+        fn(
+          wrapRepository(tx, 'outbox', (outbox) =>
+            tracked(outbox, () => {
+              seen.queued = true
+            }),
+          ),
         ),
-      ),
+      options,
     )
     if (seen.queued) onQueued()
     return result

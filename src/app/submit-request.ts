@@ -76,6 +76,7 @@ async function submitInOneTransaction(
   requester: Identity,
   input: SubmitRequestInput,
 ): Promise<SubmitRequestResult> {
+  // Held: a re-tier committed meanwhile would re-decide the grants in force without this one.
   const submit = (inStore: boolean) =>
     deps.store.transaction(async (tx) => {
       const s = buildSubmission(deps, requester, input, await decideRequest(deps, requester, input, tx))
@@ -86,7 +87,7 @@ async function submitInOneTransaction(
         return { s, issuable, active: await issueInSubmission(tx, deps, issuable, { read }), written: null }
       }
       return { s, written: await writeSubmission(tx, deps, s) }
-    })
+    }, { holdCatalog: true })
   let done: Awaited<ReturnType<typeof submit>>
   try {
     done = await submit(true)
@@ -96,8 +97,7 @@ async function submitInOneTransaction(
     done = await submit(false)
   }
   if (done.written) return afterWrite(deps, done.s, done.written)
-  await activatedInSubmission(deps, done.issuable, done.active)
-  return issued(deps, done.s, done.active)
+  return issued(deps, done.s, await activatedInSubmission(deps, done.issuable, done.active))
 }
 
 /** A submission decided and built, not yet written. */

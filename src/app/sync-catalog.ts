@@ -120,6 +120,8 @@ export async function syncCatalog(
   const before = await deps.store.catalog.listEntitlements()
   const tiersBefore = new Map(before.map((e) => [e.id, e.riskTier]))
   await deps.store.transaction(async (tx) => {
+    // Submissions deciding on the catalog as it was commit first; later ones read this change.
+    await tx.catalog.lockForChange()
     for (const t of targets) await tx.catalog.upsertTarget(t)
     for (const e of entitlements) await tx.catalog.upsertEntitlement(e)
     await recordAudit(tx, deps, {

@@ -35,11 +35,9 @@ export function countAuditAppendFailures(store: Store, onFailure: () => void): S
       audit.appendMany(inputs),
     ),
   })
-  const transaction: Store['transaction'] = async (fn) => {
+  const transaction: Store['transaction'] = async (fn, options) => {
     try {
-      return await store.transaction((tx: Repositories) =>
-        fn(wrapRepository(tx, 'audit', countedAudit)),
-      )
+      return await store.transaction((tx: Repositories) => fn(wrapRepository(tx, 'audit', countedAudit)), options)
     } catch (error) {
       if (error instanceof AppError && error.code === 'audit.write_failed') count(error)
       throw error

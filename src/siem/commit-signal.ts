@@ -6,8 +6,8 @@ import type { Store } from '../storage/store.js'
  * Everything else passes straight through.
  */
 export function withCommitSignal(store: Store, onCommit: () => void): Store {
-  const transaction: Store['transaction'] = async (fn) => {
-    const result = await store.transaction(fn)
+  const transaction: Store['transaction'] = async (fn, options) => {
+    const result = await store.transaction(fn, options)
     onCommit()
     return result
   }

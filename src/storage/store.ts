@@ -54,6 +54,12 @@ export interface CatalogRepository {
    * pays a round trip per statement: a request's path reads both at each decision.
    */
   getEntitlementWithTarget(id: string): Promise<{ entitlement: Entitlement; target: Target | null } | null>
+  /**
+   * In a transaction that changes the catalog, first: waits for every transaction that holds the
+   * catalog (`transaction(fn, { holdCatalog: true })`) to end, and holds new ones off until this
+   * one ends. What they decided on is then either committed before this change, or read after it.
+   */
+  lockForChange(): Promise<void>
   listEntitlements(): Promise<Entitlement[]>
   upsertEntitlement(entitlement: Entitlement): Promise<void>
 }
@@ -458,9 +464,19 @@ export interface Repositories {
  *   await tx.audit.append({ type: 'request.cancelled', actor, requestId: next.id, data: {}, id, at })
  * })
  */
+export interface TransactionOptions {
+  /**
+   * The catalog as this transaction reads it stays in force until it ends: a catalog change
+   * (`catalog.lockForChange`) waits for it, and one in progress holds it off until committed, so
+   * whatever the change does after its commit (re-deciding the grants in force) sees what this
+   * transaction wrote. SQLite's write transaction holds every other writer off already.
+   */
+  holdCatalog?: boolean
+}
+
 export interface Store extends Repositories {
   readonly engine: 'sqlite' | 'postgres'
-  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>
+  transaction<T>(fn: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>
   close(): Promise<void>

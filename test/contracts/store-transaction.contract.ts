@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../src/domain/errors.js'
 import type { Store } from '../../src/storage/store.js'
-import { after, aGrant, anIdentity, aRequest, MINUTE, uniqueId } from '../support/builders.js'
+import { after, aGrant, anEntitlement, anIdentity, aRequest, aTarget, MINUTE, uniqueId } from '../support/builders.js'
 import type { StoreContext } from './store.contract.js'
 
 function appendInput(extra: { requestId?: string; data?: Record<string, unknown> } = {}) {
@@ -158,6 +158,45 @@ export function describeTransactionContract(ctx: StoreContext): void {
       })
       expect(await updated).toBe(true)
       expect((await ctx.store().identities.get(person.id))?.status).toBe('suspended')
+    })
+
+    it('a catalog change waits for a transaction that holds the catalog, and holds later ones off', async () => {
+      const target = aTarget()
+      const entitlement = anEntitlement({ targetId: target.id })
+      await ctx.store().transaction(async (tx) => {
+        await tx.catalog.upsertTarget(target)
+        await tx.catalog.upsertEntitlement(entitlement)
+      })
+      const other = await ctx.open()
+      const retiered = { ...entitlement, riskTier: 'high' as const }
+      let changed: Promise<void> | undefined
+      let changedWhileHeld = false
+      await ctx.store().transaction(async (tx) => {
+        expect(await tx.catalog.getEntitlementWithTarget(entitlement.id)).toEqual({ entitlement, target })
+        changed = other.transaction(async (change) => {
+          await change.catalog.lockForChange()
+          await change.catalog.upsertEntitlement(retiered)
+        })
+        void changed.then(() => (changedWhileHeld = true))
+        // Long enough for a change that does not wait to be done; not a timed assertion.
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        expect(changedWhileHeld).toBe(false)
+        await tx.audit.append(appendInput())
+      }, { holdCatalog: true })
+      await changed
+      expect((await ctx.store().catalog.getEntitlement(entitlement.id))?.riskTier).toBe('high')
+
+      // The other way round: a change in progress holds off a transaction that holds the catalog,
+      // which then reads the change.
+      const restored = { ...entitlement, riskTier: 'low' as const }
+      let read: Promise<unknown> | undefined
+      await other.transaction(async (change) => {
+        await change.catalog.lockForChange()
+        await change.catalog.upsertEntitlement(restored)
+        read = ctx.store().transaction((tx) => tx.catalog.getEntitlementWithTarget(entitlement.id), { holdCatalog: true })
+        await new Promise((resolve) => setTimeout(resolve, 300))
+      })
+      expect((await read) as unknown).toMatchObject({ entitlement: { riskTier: 'low' } })
     })
   })
 }

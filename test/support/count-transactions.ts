@@ -1,4 +1,4 @@
-import type { Repositories } from '../../src/storage/store.js'
+import type { Repositories, TransactionOptions } from '../../src/storage/store.js'
 import type { TestWorld } from './test-runtime.js'
 
 /** Counts the store transactions the world's runtime opens from now on. */
@@ -7,9 +7,9 @@ export function countTransactions(world: TestWorld): () => number {
   const original = store.transaction.bind(store)
   let n = 0
   world.runtime.deps.store = Object.assign(Object.create(store) as typeof store, {
-    transaction: <T>(fn: (tx: Repositories) => Promise<T>): Promise<T> => {
+    transaction: <T>(fn: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T> => {
       n++
-      return original(fn)
+      return original(fn, options)
     },
   })
   return () => n

@@ -1,8 +1,10 @@
 import type { Entitlement, Target } from '../../domain/catalog.js'
+import { CompiledQuery } from 'kysely'
 import type { CatalogRepository } from '../store.js'
 import { fromJson, fromMs, toJson, toMs } from './codec.js'
 import type { Scope } from './scope.js'
-import type { EntitlementRow, TargetRow } from './database.js'
+import type { EntitlementRow, Executor, TargetRow } from './database.js'
+import { LOCK_CATALOG_FOR_CHANGE } from './catalog-lock.js'
 import { PreparedStatement } from './prepared-statement.js'
 import { readCached } from './row-cache.js'
 
@@ -15,8 +17,8 @@ const GET_ENTITLEMENT = new PreparedStatement<{ id: string }>((db, a) =>
 )
 
 // The entitlement's columns as they are, its target's under `t_` names: one round trip for both.
-const GET_ENTITLEMENT_WITH_TARGET = new PreparedStatement<{ id: string }>((db, a) =>
-  db
+function entitlementWithTarget(db: Executor, id: string) {
+  return db
     .selectFrom('entitlements as e')
     .leftJoin('targets as t', 't.id', 'e.target_id')
     .selectAll('e')
@@ -29,8 +31,10 @@ const GET_ENTITLEMENT_WITH_TARGET = new PreparedStatement<{ id: string }>((db, a
       't.created_at as t_created_at',
       't.updated_at as t_updated_at',
     ])
-    .where('e.id', '=', a.id),
-)
+    .where('e.id', '=', id)
+}
+
+const GET_ENTITLEMENT_WITH_TARGET = new PreparedStatement<{ id: string }>((db, a) => entitlementWithTarget(db, a.id))
 
 type EntitlementWithTargetRow = EntitlementRow & {
   t_id: string | null
@@ -143,6 +147,12 @@ export function catalogRepository(scope: Scope): CatalogRepository {
               updated_at: row.t_updated_at,
             })
       return { entitlement: toEntitlement(row), target }
+    },
+
+    async lockForChange() {
+      // SQLite's write transaction holds every other writer off already.
+      if (scope.engine !== 'postgres') return
+      await scope.db.executeQuery(CompiledQuery.raw(LOCK_CATALOG_FOR_CHANGE))
     },
 
     async listEntitlements() {

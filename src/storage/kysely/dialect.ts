@@ -2,15 +2,19 @@ import SqliteDatabase from 'better-sqlite3'
 import {
   CompiledQuery,
   PostgresDialect,
+  PostgresDriver,
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  type PostgresDialectConfig,
   type SqliteDialectConfig,
+  type TransactionSettings,
 } from 'kysely'
 import pg from 'pg'
 import { AppError } from '../../domain/errors.js'
+import { BEGIN_HOLDING_CATALOG, holdCatalogAtBegin } from './catalog-lock.js'
 import type { Engine } from './database.js'
 import type { SqliteConnection } from './direct-sqlite.js'
 import { nameStatementsOn } from './pg-statement-names.js'
@@ -108,6 +112,30 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** A transaction asked to hold the catalog takes its shared lock in the round trip of its BEGIN. */
+class CatalogHoldingPostgresDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const hold = holdCatalogAtBegin.getStore()
+    if (hold?.pending !== true || settings.isolationLevel !== undefined || settings.accessMode !== undefined) {
+      return super.beginTransaction(connection, settings)
+    }
+    hold.pending = false
+    // No parameters: sent as one simple query, both statements in one round trip.
+    await connection.executeQuery(CompiledQuery.raw(BEGIN_HOLDING_CATALOG))
+  }
+}
+
+class CatalogHoldingPostgresDialect extends PostgresDialect {
+  readonly #config: PostgresDialectConfig
+  constructor(config: PostgresDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+  override createDriver(): Driver {
+    return new CatalogHoldingPostgresDriver(this.#config)
+  }
+}
+
 function openSqlite(path: string): SqliteDatabase.Database {
   let db: SqliteDatabase.Database
   try {
@@ -170,7 +198,7 @@ export function createDialect(options: DatabaseOptions): {
       )
     }
     const pool = openPostgres(url, options.poolSize ?? DEFAULT_POOL_SIZE, options.preparedStatements ?? true)
-    return { dialect: new PostgresDialect({ pool }), engine: 'postgres' }
+    return { dialect: new CatalogHoldingPostgresDialect({ pool }), engine: 'postgres' }
   }
   if (options.sqlitePath === undefined || options.sqlitePath === '') {
     throw new AppError('config.invalid', 'Either a PostgreSQL URL or a SQLite path is required')

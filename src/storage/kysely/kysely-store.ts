@@ -21,6 +21,7 @@ import type {
   ReviewRepository,
   Store,
   TokenRepository,
+  TransactionOptions,
   WorkloadExchangeRepository,
 } from '../store.js'
 import type { Scope } from './scope.js'
@@ -29,6 +30,7 @@ import { repositoriesFor } from './repositories.js'
 import { toStoreError } from './store-errors.js'
 import { directSqlite, type DirectSqlite, type SqliteConnection } from './direct-sqlite.js'
 import { RowCache } from './row-cache.js'
+import { holdCatalogAtBegin } from './catalog-lock.js'
 
 interface OpenTransaction {
   open: boolean
@@ -129,8 +131,15 @@ export class KyselyStore implements Store {
     this.lifecycleNodes = repos.lifecycleNodes
   }
 
-  async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Repositories) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     this.#checkUsable()
+    if (options.holdCatalog === true && this.engine === 'postgres') {
+      return holdCatalogAtBegin.run({ pending: true }, () => this.#transaction(fn))
+    }
+    return this.#transaction(fn)
+  }
+
+  async #transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     const state: OpenTransaction = { open: true }
     try {
       return await this.#db.transaction().execute((trx) => {

@@ -1,0 +1,119 @@
+import { AsyncResource } from 'node:async_hooks'
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runDueWork } from '../../../src/app/reconcile-grants.js'
+import { reloadPolicy } from '../../../src/app/reload-policy.js'
+import { syncCatalog } from '../../../src/app/sync-catalog.js'
+import { PACKAGE_ROOT } from '../../../src/config/load.js'
+import type { DecisionInput } from '../../../src/policy/policy-engine.js'
+import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
+import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+
+const base = pgUrlOrSkip()
+const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
+const FREEZE =
+  '@id("freeze-orders-read")\n@description("orders-read is frozen")\n' +
+  'forbid (principal, action == Hourglass::Action::"activate", resource)\n' +
+  'when { resource.entitlement.risk == "low" };\n'
+/** How long the submission gives the change to finish before it goes on to commit. */
+const CHANGE_WINDOW_MS = 500
+
+/*
+ * A jwt grant is decided and made active in its submission's one transaction
+ * (submit-issues-in-store.test.ts). A context change (I7) committed while that transaction is
+ * open re-decides the grants in force after its commit, when this one is not visible yet: the
+ * grant must still end up re-decided, never active on the overturned decision.
+ */
+for (const engine of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(engine === 'postgres' && base === null)(`${engine}: a context change racing an in-store issue`, () => {
+    let world: TestWorld
+    const cleanups: Array<() => Promise<void>> = []
+    async function start(config: Record<string, unknown> = {}): Promise<TestWorld> {
+      const all = { ...config, lifecycle: { sweepIntervalMs: 3_600_000 } }
+      if (engine === 'sqlite') return (world = await startTestWorld({ config: all }))
+      const db = await freshPgDatabase(base!)
+      cleanups.push(() => db.drop())
+      return (world = await startTestWorld({ config: all, databaseUrl: db.url }))
+    }
+    afterEach(async () => {
+      await world.close()
+      for (const c of cleanups.splice(0).reverse()) await c()
+    })
+
+    /**
+     * Runs `change` once the issuance-time decision is made, as an admin's call elsewhere would
+     * (outside the submission's transaction), and lets it finish, or wait, for CHANGE_WINDOW_MS.
+     */
+    function changeAtIssuanceDecision(change: () => Promise<unknown>): () => Promise<unknown> {
+      const { deps } = world.runtime
+      const run = AsyncResource.bind(change)
+      const wait = AsyncResource.bind((p: Promise<unknown>) => Promise.race([p, sleep(CHANGE_WINDOW_MS)]))
+      let running: Promise<unknown> | null = null
+      const decide = deps.policy.decide.bind(deps.policy)
+      deps.policy = {
+        ...deps.policy,
+        decide: async (input: DecisionInput) => {
+          const decision = await decide(input)
+          if (input.action === 'activate' && running === null) {
+            running = run()
+            await wait(running)
+          }
+          return decision
+        },
+      }
+      return async () => {
+        expect(running).not.toBeNull()
+        return running
+      }
+    }
+
+    async function expectNotActive(grantId: string, change: string): Promise<void> {
+      const { deps } = world.runtime
+      await runDueWork(deps)
+      const grant = await deps.store.grants.get(grantId)
+      expect(grant!.state).toBe('revoked')
+      // Re-decided after the change committed (context_change), or refused at issuance by the
+      // worker once the submission gave the issue up (activation_denied).
+      expect(['context_change', 'activation_denied']).toContain(grant!.revokeReason)
+      if (grant!.revokeReason === 'context_change') {
+        const events = await deps.store.audit.list({ grantId, limit: 100 })
+        const requested = events.find((e) => e.type === 'grant.revocation_requested')
+        expect(requested?.data).toMatchObject({ cause: { change, decision: { allowed: false } } })
+      }
+    }
+
+    it('a re-tier committed meanwhile re-decides the grant', async () => {
+      await start()
+      const catalog = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'samples', 'catalog.json'), 'utf8')) as {
+        entitlements: Array<{ id: string; riskTier: string }>
+      }
+      for (const e of catalog.entitlements) if (e.id === 'orders-read') e.riskTier = 'high'
+      const changed = changeAtIssuanceDecision(() =>
+        syncCatalog(world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' }),
+      )
+      const r = await world.as('alice').post('/v1/requests', ASK)
+      expect(r.status).toBe(201)
+      await changed()
+      await expectNotActive(r.body.grant.id, 'entitlement_retiered')
+    })
+
+    it('a policy reload meanwhile re-decides the grant', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'hourglass-policies-'))
+      cleanups.push(() => rm(dir, { recursive: true, force: true }))
+      await cp(path.join(PACKAGE_ROOT, 'policies'), dir, { recursive: true })
+      await start({ policyDir: dir })
+      const changed = changeAtIssuanceDecision(async () => {
+        await writeFile(path.join(dir, 'freeze.cedar'), FREEZE)
+        return reloadPolicy(world.runtime.deps, 'admin')
+      })
+      const r = await world.as('alice').post('/v1/requests', ASK)
+      expect(r.status).toBe(201)
+      await changed()
+      await expectNotActive(r.body.grant.id, 'policy_reload')
+    })
+  })
+}
