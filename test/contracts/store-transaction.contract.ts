@@ -196,7 +196,7 @@ export function describeTransactionContract(ctx: StoreContext): void {
         read = ctx.store().transaction((tx) => tx.catalog.getEntitlementWithTarget(entitlement.id), { holdCatalog: true })
         await new Promise((resolve) => setTimeout(resolve, 300))
       })
-      expect((await read) as unknown).toMatchObject({ entitlement: { riskTier: 'low' } })
+      expect(await read).toMatchObject({ entitlement: { riskTier: 'low' } })
     })
   })
 }
