@@ -1,3 +1,4 @@
+import { CompiledQuery, type QueryResult } from 'kysely'
 import { canonicalJson } from '../../domain/canonical-json.js'
 import { AppError } from '../../domain/errors.js'
 import {
@@ -12,6 +13,7 @@ import type { Scope } from './scope.js'
 import type { AuditCheckpointRow, AuditEventRow } from './database.js'
 import { changedOneRow, PreparedStatement } from './prepared-statement.js'
 import { MultiRowInsert } from './multi-row-insert.js'
+import { nameStatement } from './pg-statement-names.js'
 
 // Every state change appends: these run several times per request (see prepared-statement.ts).
 const READ_HEAD = new PreparedStatement<{ id: number }>((db, a, engine) =>
@@ -170,10 +172,29 @@ async function readHead(scope: Scope): Promise<Link> {
   return head
 }
 
+let appendAndMoveSql: string | undefined
+
+/**
+ * PostgreSQL: the events and the head move in one statement (a data-modifying WITH), one round
+ * trip at commit; the guards check both after it (0018-audit-head-in-statement.ts). Its text is
+ * fixed, so it is prepared once per connection.
+ */
+function appendAndMove(): string {
+  if (appendAndMoveSql !== undefined) return appendAndMoveSql
+  const n = INSERT_EVENTS.columnCount
+  appendAndMoveSql =
+    `with appended as (${INSERT_EVENTS.postgresSql()}) ` +
+    `update "audit_head" set "seq" = $${String(n + 1)}, "hash" = $${String(n + 2)} ` +
+    `where "id" = 1 and "seq" = $${String(n + 3)}`
+  nameStatement(appendAndMoveSql)
+  return appendAndMoveSql
+}
+
 /**
  * Writes `rows` (chained onto the head at `from`) and moves the head once, to the last of them:
  * the database's guards accept events on the chain's last event and a head moved forward to the
- * newest event (0008-audit-last-event.ts), so a whole batch is one INSERT and one UPDATE.
+ * newest event (0008-audit-last-event.ts), so a whole batch is one INSERT and one UPDATE, and on
+ * PostgreSQL both are one statement.
  */
 async function writeChain(
   scope: Scope,
@@ -181,13 +202,14 @@ async function writeChain(
   rows: AuditEventRow[],
   to: Link,
 ): Promise<void> {
-  await INSERT_EVENTS.execute(scope, rows)
-  const moved = await MOVE_HEAD.execute(scope, {
-    id: 1,
-    seq: to.seq,
-    hash: to.hash,
-    from_seq: from.seq,
-  })
+  let moved: QueryResult<unknown>
+  if (scope.engine === 'postgres' && !scope.direct) {
+    const parameters = [...INSERT_EVENTS.postgresArrays(rows), to.seq, to.hash, from.seq]
+    moved = await scope.db.executeQuery(CompiledQuery.raw(appendAndMove(), parameters))
+  } else {
+    await INSERT_EVENTS.execute(scope, rows)
+    moved = await MOVE_HEAD.execute(scope, { id: 1, seq: to.seq, hash: to.hash, from_seq: from.seq })
+  }
   if (!changedOneRow(moved)) throw new Error('the audit head moved during the append')
 }
 

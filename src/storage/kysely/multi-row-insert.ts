@@ -76,10 +76,7 @@ export class MultiRowInsert<T extends keyof Database> {
   async execute(scope: Scope, rows: ReadonlyArray<Database[T]>): Promise<void> {
     if (rows.length === 0) return
     if (scope.engine === 'postgres' && !scope.direct) {
-      const arrays = this.#columns.map((c) =>
-        rows.map((r) => (r as unknown as Record<string, unknown>)[c] ?? null),
-      )
-      await scope.db.executeQuery(CompiledQuery.raw(this.#unnestSql(), arrays))
+      await scope.db.executeQuery(CompiledQuery.raw(this.#unnestSql(), this.postgresArrays(rows)))
       return
     }
     let at = 0
@@ -94,6 +91,24 @@ export class MultiRowInsert<T extends keyof Database> {
       if (scope.direct) scope.direct.run(compiled.sql, parameters)
       else await scope.db.executeQuery(CompiledQuery.raw(compiled.sql, parameters))
     }
+  }
+
+  /**
+   * PostgreSQL: the INSERT as a text fixed for this table (the rows travel as `$1`… `$n`, one array
+   * per column: `postgresArrays`), for a statement that embeds it (a data-modifying WITH).
+   */
+  postgresSql(): string {
+    return this.#unnestSql()
+  }
+
+  /** How many parameters `postgresSql` takes (one per column). */
+  get columnCount(): number {
+    return this.#columns.length
+  }
+
+  /** The arrays `postgresSql` takes, in its parameters' order. */
+  postgresArrays(rows: ReadonlyArray<Database[T]>): unknown[][] {
+    return this.#columns.map((c) => rows.map((r) => (r as unknown as Record<string, unknown>)[c] ?? null))
   }
 
   #unnestSql(): string {

@@ -34,7 +34,8 @@ import type { EngineMigration } from './index.js'
  * whole table under the generic plan: 150 ms per statement at 600,000 events).
  */
 
-const POSTGRES_EXTEND_CHAIN = `create function hourglass_audit_extend_chain() returns trigger language plpgsql as $$
+/** Exported for 0018, which extends it and puts it back on its way down. */
+export const POSTGRES_EXTEND_CHAIN_0015 = `create or replace function hourglass_audit_extend_chain() returns trigger language plpgsql as $$
    declare first_seq bigint; head_seq bigint; head_hash text; prior_hash text;
    begin
      select min(seq) into first_seq from appended;
@@ -67,7 +68,7 @@ const POSTGRES_EXTEND_CHAIN = `create function hourglass_audit_extend_chain() re
 const POSTGRES_UP = [
   'drop trigger audit_events_on_head on audit_events',
   'drop function hourglass_audit_append_on_head()',
-  POSTGRES_EXTEND_CHAIN,
+  POSTGRES_EXTEND_CHAIN_0015,
   `create trigger audit_events_extend_chain after insert on audit_events
    referencing new table as appended
    for each statement execute function hourglass_audit_extend_chain()`,

@@ -15,6 +15,7 @@ import { grantShareBuckets } from './0014-grant-share-buckets.js'
 import { auditChainPerStatement } from './0015-audit-chain-per-statement.js'
 import { connectorStateExp } from './0016-connector-state-exp.js'
 import { redundantRequestIndexes } from './0017-redundant-request-indexes.js'
+import { auditHeadInStatement } from './0018-audit-head-in-statement.js'
 
 /** A migration that may emit engine-specific SQL (triggers) next to the portable schema. */
 export interface EngineMigration {
@@ -42,6 +43,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Engine
   ['0015-audit-chain-per-statement', auditChainPerStatement],
   ['0016-connector-state-exp', connectorStateExp],
   ['0017-redundant-request-indexes', redundantRequestIndexes],
+  ['0018-audit-head-in-statement', auditHeadInStatement],
 ]
 
 export class StaticMigrationProvider implements MigrationProvider {
