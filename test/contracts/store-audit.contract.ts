@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { hashAuditEvent, verifyAuditChain, type AuditEvent } from '../../src/domain/audit-event.js'
+import { verifyAuditChain, type AuditEvent } from '../../src/domain/audit-event.js'
 import { AppError } from '../../src/domain/errors.js'
 import type { Store } from '../../src/storage/store.js'
 import { after, MINUTE, SECOND, uniqueId } from '../support/builders.js'
+import { chainOnto } from '../support/raw-audit-chain.js'
 import type { StoreContext } from './store.contract.js'
+
+/** One second apart, as events appended over time would be. */
+const spacedBySeconds = (i: number) => after(i * SECOND)
 
 async function wholeChain(store: Store): Promise<AuditEvent[]> {
   const events: AuditEvent[] = []
@@ -38,26 +42,6 @@ function anEvent(i: number, links: { requestId?: string; grantId?: string } = {}
   }
 }
 
-/** Real events chained onto `last`, as an operator's SQL client would write them (valid hashes). */
-function rawChain(last: { seq: number; hash: string }, n: number): AuditEvent[] {
-  const events: AuditEvent[] = []
-  for (let i = 0; i < n; i++) {
-    const unhashed = {
-      seq: last.seq + 1,
-      id: uniqueId('evt-raw'),
-      at: after(i * SECOND),
-      type: 'grant.revoked' as const,
-      actor: 'system:raw',
-      requestId: null,
-      grantId: null,
-      data: {},
-      prevHash: last.hash,
-    }
-    last = { ...unhashed, hash: hashAuditEvent(unhashed) }
-    events.push(last as AuditEvent)
-  }
-  return events
-}
 
 /** One INSERT statement of all `events`, in order. */
 function insertSql(
@@ -237,9 +221,9 @@ export function describeAuditContract(ctx: StoreContext): void {
 
     it('one multi-row INSERT chains each row onto the one before, and the head skips to the newest', async () => {
       const head = await ctx.store().audit.head()
-      const [a, b, c] = rawChain(head, 3) as [AuditEvent, AuditEvent, AuditEvent]
+      const [a, b, c] = chainOnto(head, 3, spacedBySeconds) as [AuditEvent, AuditEvent, AuditEvent]
       // A row off the chain fails the whole statement: nothing of it is kept.
-      const [, , wrong] = rawChain({ seq: head.seq + 1, hash: 'f'.repeat(64) }, 3)
+      const [, , wrong] = chainOnto({ seq: head.seq + 1, hash: 'f'.repeat(64) }, 3, spacedBySeconds)
       await expect(
         ctx.exec(insertSql([a, b, { ...c, prevHash: wrong!.prevHash }])),
       ).rejects.toThrow(/last event only/)
@@ -247,7 +231,7 @@ export function describeAuditContract(ctx: StoreContext): void {
       // Each row's trigger sees the rows the same statement wrote before it.
       await ctx.exec(insertSql([a, b, c]))
       // Newer events than the head exist: the next lands on the last of them, not on the head.
-      const [next] = rawChain(c, 1) as [AuditEvent]
+      const [next] = chainOnto(c, 1, spacedBySeconds) as [AuditEvent]
       const refusedInserts = [
         insertSql([{ ...next, prevHash: head.hash }]),
         insertSql([{ ...next, seq: next.seq + 1 }]),

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import type { ConfigInput } from '../../src/config/schema.js'
 import { freshPgDatabase, pgUrlOrSkip } from './services.js'
 import { startTestWorld, type TestWorld } from './test-runtime.js'
 
@@ -47,5 +48,45 @@ export function worldOn(engine: EngineName, beforeClose?: () => Promise<void>): 
       return db?.url ?? null
     },
     skip,
+  }
+}
+
+export interface WorldPerTest {
+  /** Starts this test's world with `config` (the periodic sweep off: tests drive the worker). */
+  start(config?: Partial<ConfigInput>): Promise<TestWorld>
+  /** The world the running test started. */
+  readonly world: TestWorld
+  /** Undone after the test, once its world is closed, the latest first. */
+  onCleanup(undo: () => Promise<void>): void
+}
+
+/**
+ * A fresh world for each test on `engine` (a database of its own on PostgreSQL), started by the
+ * test itself with its own config; closed after it. Use inside a describe block skipped when
+ * PostgreSQL is asked for and missing.
+ */
+export function worldPerTest(engine: 'sqlite' | 'postgres'): WorldPerTest {
+  let world: TestWorld | undefined
+  const cleanups: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    await world?.close()
+    world = undefined
+    for (const undo of cleanups.splice(0).reverse()) await undo()
+  })
+  return {
+    async start(config = {}) {
+      const all = { ...config, lifecycle: { ...config.lifecycle, sweepIntervalMs: 3_600_000 } }
+      if (engine === 'sqlite') return (world = await startTestWorld({ config: all }))
+      const db = await freshPgDatabase(pg!)
+      cleanups.push(() => db.drop())
+      return (world = await startTestWorld({ config: all, databaseUrl: db.url }))
+    },
+    get world() {
+      if (!world) throw new Error('start() the test’s world first')
+      return world
+    },
+    onCleanup(undo) {
+      cleanups.push(undo)
+    },
   }
 }

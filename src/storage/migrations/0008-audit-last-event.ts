@@ -63,9 +63,8 @@ export const POSTGRES_APPEND_ON_LAST_0008 = `create or replace function hourglas
      return new;
    end $$`
 
-// The triggers call these functions by name, so replacing the bodies is the whole change.
-const POSTGRES_UP = [
-  `create or replace function hourglass_audit_head_advance() returns trigger language plpgsql as $$
+/** 0008's head guard on PostgreSQL (a BEFORE trigger's body): 0018 runs it AFTER the statement. */
+export const POSTGRES_HEAD_ADVANCE_0008 = `create or replace function hourglass_audit_head_advance() returns trigger language plpgsql as $$
    declare newest_seq bigint; newest_hash text;
    begin
      select seq, hash into newest_seq, newest_hash from audit_events order by seq desc limit 1;
@@ -77,9 +76,10 @@ const POSTGRES_UP = [
          using errcode = 'insufficient_privilege';
      end if;
      return new;
-   end $$`,
-  POSTGRES_APPEND_ON_LAST_0008,
-]
+   end $$`
+
+// The triggers call these functions by name, so replacing the bodies is the whole change.
+const POSTGRES_UP = [POSTGRES_HEAD_ADVANCE_0008, POSTGRES_APPEND_ON_LAST_0008]
 
 async function run(db: Kysely<unknown>, statements: readonly string[]): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db)

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { GENESIS_HASH } from '../../domain/audit-event.js'
 import type { Engine } from '../kysely/database.js'
+import { POSTGRES_HEAD_ADVANCE_0008 } from './0008-audit-last-event.js'
 import { POSTGRES_EXTEND_CHAIN_0015 } from './0015-audit-chain-per-statement.js'
 import type { EngineMigration } from './index.js'
 
@@ -23,64 +24,40 @@ import type { EngineMigration } from './index.js'
  * SQLite writes with direct statements inside its one transaction (no round trips): unchanged.
  */
 
-/** 0008's rule; a BEFORE trigger returns the row it lets through, an AFTER one's answer is ignored. */
-const headAdvance = (returns: 'new' | 'null') => `create or replace function hourglass_audit_head_advance() returns trigger language plpgsql as $$
-   declare newest_seq bigint; newest_hash text;
-   begin
-     select seq, hash into newest_seq, newest_hash from audit_events order by seq desc limit 1;
-     if new.id is distinct from old.id
-        or new.seq <= old.seq
-        or new.seq is distinct from newest_seq
-        or new.hash is distinct from newest_hash then
-       raise exception 'audit_head only advances to the newest event'
-         using errcode = 'insufficient_privilege';
-     end if;
-     return ${returns};
-   end $$`
+/** `text` with `from` replaced, which it must hold exactly once (the bodies below are 0008's and 0015's). */
+function replaceOnce(text: string, from: string, to: string): string {
+  if (text.split(from).length !== 2) throw new Error(`0018: expected one ${JSON.stringify(from)}`)
+  return text.replace(from, to)
+}
 
-const POSTGRES_EXTEND_CHAIN = `create or replace function hourglass_audit_extend_chain() returns trigger language plpgsql as $$
-   declare first_seq bigint; head_seq bigint; head_hash text; prior_hash text;
-   begin
-     select min(seq) into first_seq from appended;
-     if first_seq is null then
-       return null;
-     end if;
-     select seq, hash into head_seq, head_hash from audit_head where id = 1;
-     if first_seq - 1 = head_seq then
-       prior_hash := head_hash;
+/** 0008's rule, after the statement: an AFTER trigger's answer is ignored, so it returns null. */
+const HEAD_ADVANCE_AFTER = replaceOnce(POSTGRES_HEAD_ADVANCE_0008, 'return new;', 'return null;')
+
+/** 0015's guard, with the run's predecessor found below it when the head has moved past it. */
+const EXTEND_CHAIN = replaceOnce(
+  POSTGRES_EXTEND_CHAIN_0015,
+  `
+     else
+       select hash into prior_hash from audit_events where seq = first_seq - 1;`,
+  `
      elsif first_seq = 1 then
        -- The head moved past the first run in its own statement: the chain starts at the genesis.
        prior_hash := '${GENESIS_HASH}';
      else
-       select hash into prior_hash from audit_events where seq = first_seq - 1;
-     end if;
-     -- No predecessor leaves prior_hash null, which no prev_hash (not null) matches.
-     if exists (
-          select 1
-            from (select seq, prev_hash,
-                         lag(seq, 1, first_seq - 1) over run as before_seq,
-                         lag(hash, 1, prior_hash) over run as before_hash
-                    from appended
-                  window run as (order by seq)) linked
-           where seq is distinct from before_seq + 1
-              or prev_hash is distinct from before_hash) then
-       raise exception 'audit events append to the last event only'
-         using errcode = 'insufficient_privilege';
-     end if;
-     return null;
-   end $$`
+       select hash into prior_hash from audit_events where seq = first_seq - 1;`,
+)
 
 const POSTGRES_UP = [
   'drop trigger audit_head_advance on audit_head',
-  headAdvance('null'),
+  HEAD_ADVANCE_AFTER,
   `create trigger audit_head_advance after update on audit_head
    for each row execute function hourglass_audit_head_advance()`,
-  POSTGRES_EXTEND_CHAIN,
+  EXTEND_CHAIN,
 ]
 
 const POSTGRES_DOWN = [
   'drop trigger audit_head_advance on audit_head',
-  headAdvance('new'),
+  POSTGRES_HEAD_ADVANCE_0008,
   `create trigger audit_head_advance before update on audit_head
    for each row execute function hourglass_audit_head_advance()`,
   POSTGRES_EXTEND_CHAIN_0015,

@@ -2,14 +2,14 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { reloadPolicy } from '../../../src/app/reload-policy.js'
 import { syncCatalog } from '../../../src/app/sync-catalog.js'
 import { PACKAGE_ROOT } from '../../../src/config/load.js'
 import { issueByWorker } from '../../support/issue-by-worker.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
-import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+import { worldPerTest } from '../../support/engine-worlds.js'
+import { pgUrlOrSkip } from '../../support/services.js'
 
 const base = pgUrlOrSkip()
 const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
@@ -25,31 +25,18 @@ const FREEZE =
  */
 for (const engine of ['sqlite', 'postgres'] as const) {
   describe.skipIf(engine === 'postgres' && base === null)(`${engine}: a context change while a grant is issued`, () => {
-    let world: TestWorld
-    const cleanups: Array<() => Promise<void>> = []
-    async function start(config: Record<string, unknown> = {}): Promise<TestWorld> {
-      // No periodic sweep: the test drives the worker itself.
-      const all = { ...config, lifecycle: { sweepIntervalMs: 3_600_000 } }
-      if (engine === 'sqlite') return (world = await startTestWorld({ config: all }))
-      const db = await freshPgDatabase(base!)
-      cleanups.push(() => db.drop())
-      return (world = await startTestWorld({ config: all, databaseUrl: db.url }))
-    }
-    afterEach(async () => {
-      await world.close()
-      for (const c of cleanups.splice(0).reverse()) await c()
-    })
+    const each = worldPerTest(engine)
 
     async function issuedAcross(change: () => Promise<unknown>): Promise<string> {
-      issueByWorker(world.runtime.deps.connectors, { whileIssuing: change })
-      const r = await world.as('alice').post('/v1/requests', ASK)
+      issueByWorker(each.world.runtime.deps.connectors, { whileIssuing: change })
+      const r = await each.world.as('alice').post('/v1/requests', ASK)
       expect(r.body.request.state).toBe('approved')
-      await runDueWork(world.runtime.deps)
+      await runDueWork(each.world.runtime.deps)
       return r.body.grant.id as string
     }
 
     async function expectEndedBy(grantId: string, change: string): Promise<void> {
-      const { deps } = world.runtime
+      const { deps } = each.world.runtime
       expect(await deps.store.grants.get(grantId)).toMatchObject({ state: 'revoked', revokeReason: 'context_change' })
       const events = await deps.store.audit.list({ grantId, limit: 100 })
       const types = events.map((e) => e.type)
@@ -60,25 +47,25 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     }
 
     it('a re-tier at catalog sync ends the grant being issued', async () => {
-      await start()
+      await each.start()
       const catalog = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'samples', 'catalog.json'), 'utf8')) as {
         entitlements: Array<{ id: string; riskTier: string }>
       }
       for (const e of catalog.entitlements) if (e.id === 'orders-read') e.riskTier = 'high'
       const grantId = await issuedAcross(() =>
-        syncCatalog(world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' }),
+        syncCatalog(each.world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' }),
       )
       await expectEndedBy(grantId, 'entitlement_retiered')
     })
 
     it('a policy reload that forbids ends the grant being issued', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'hourglass-policies-'))
-      cleanups.push(() => rm(dir, { recursive: true, force: true }))
+      each.onCleanup(() => rm(dir, { recursive: true, force: true }))
       await cp(path.join(PACKAGE_ROOT, 'policies'), dir, { recursive: true })
-      await start({ policyDir: dir })
+      await each.start({ policyDir: dir })
       const grantId = await issuedAcross(async () => {
         await writeFile(path.join(dir, 'freeze.cedar'), FREEZE)
-        const reloaded = await reloadPolicy(world.runtime.deps, 'admin')
+        const reloaded = await reloadPolicy(each.world.runtime.deps, 'admin')
         expect(reloaded.recheck).toMatchObject({ checked: 1, revoked: [expect.any(String)] })
       })
       await expectEndedBy(grantId, 'policy_reload')

@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { reloadPolicy } from '../../../src/app/reload-policy.js'
 import { syncCatalog } from '../../../src/app/sync-catalog.js'
 import { PACKAGE_ROOT } from '../../../src/config/load.js'
 import type { DecisionInput } from '../../../src/policy/policy-engine.js'
-import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
-import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
+import { worldPerTest } from '../../support/engine-worlds.js'
+import { pgUrlOrSkip } from '../../support/services.js'
 
 const base = pgUrlOrSkip()
 const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
@@ -30,26 +30,14 @@ const CHANGE_WINDOW_MS = 500
  */
 for (const engine of ['sqlite', 'postgres'] as const) {
   describe.skipIf(engine === 'postgres' && base === null)(`${engine}: a context change racing an in-store issue`, () => {
-    let world: TestWorld
-    const cleanups: Array<() => Promise<void>> = []
-    async function start(config: Record<string, unknown> = {}): Promise<TestWorld> {
-      const all = { ...config, lifecycle: { sweepIntervalMs: 3_600_000 } }
-      if (engine === 'sqlite') return (world = await startTestWorld({ config: all }))
-      const db = await freshPgDatabase(base!)
-      cleanups.push(() => db.drop())
-      return (world = await startTestWorld({ config: all, databaseUrl: db.url }))
-    }
-    afterEach(async () => {
-      await world.close()
-      for (const c of cleanups.splice(0).reverse()) await c()
-    })
+    const each = worldPerTest(engine)
 
     /**
      * Runs `change` once the issuance-time decision is made, as an admin's call elsewhere would
      * (outside the submission's transaction), and lets it finish, or wait, for CHANGE_WINDOW_MS.
      */
     function changeAtIssuanceDecision(change: () => Promise<unknown>): () => Promise<unknown> {
-      const { deps } = world.runtime
+      const { deps } = each.world.runtime
       const run = AsyncResource.bind(change)
       const wait = AsyncResource.bind((p: Promise<unknown>) => Promise.race([p, sleep(CHANGE_WINDOW_MS)]))
       let running: Promise<unknown> | null = null
@@ -72,7 +60,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     }
 
     async function expectNotActive(grantId: string, change: string): Promise<void> {
-      const { deps } = world.runtime
+      const { deps } = each.world.runtime
       await runDueWork(deps)
       const grant = await deps.store.grants.get(grantId)
       expect(grant!.state).toBe('revoked')
@@ -87,15 +75,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     }
 
     it('a re-tier committed meanwhile re-decides the grant', async () => {
-      await start()
+      await each.start()
       const catalog = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'samples', 'catalog.json'), 'utf8')) as {
         entitlements: Array<{ id: string; riskTier: string }>
       }
       for (const e of catalog.entitlements) if (e.id === 'orders-read') e.riskTier = 'high'
       const changed = changeAtIssuanceDecision(() =>
-        syncCatalog(world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' }),
+        syncCatalog(each.world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' }),
       )
-      const r = await world.as('alice').post('/v1/requests', ASK)
+      const r = await each.world.as('alice').post('/v1/requests', ASK)
       expect(r.status).toBe(201)
       await changed()
       await expectNotActive(r.body.grant.id, 'entitlement_retiered')
@@ -103,14 +91,14 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     it('a policy reload meanwhile re-decides the grant', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'hourglass-policies-'))
-      cleanups.push(() => rm(dir, { recursive: true, force: true }))
+      each.onCleanup(() => rm(dir, { recursive: true, force: true }))
       await cp(path.join(PACKAGE_ROOT, 'policies'), dir, { recursive: true })
-      await start({ policyDir: dir })
+      await each.start({ policyDir: dir })
       const changed = changeAtIssuanceDecision(async () => {
         await writeFile(path.join(dir, 'freeze.cedar'), FREEZE)
-        return reloadPolicy(world.runtime.deps, 'admin')
+        return reloadPolicy(each.world.runtime.deps, 'admin')
       })
-      const r = await world.as('alice').post('/v1/requests', ASK)
+      const r = await each.world.as('alice').post('/v1/requests', ASK)
       expect(r.status).toBe(201)
       await changed()
       await expectNotActive(r.body.grant.id, 'policy_reload')

@@ -8,13 +8,13 @@
 import { Kysely, Migrator } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashAuditEvent, verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
+import { verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect } from '../../../src/storage/kysely/dialect.js'
 import { migrateToLatest, openStore } from '../../../src/storage/kysely/open-store.js'
 import { StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
 import type { Store } from '../../../src/storage/store.js'
-import { T0, uniqueId } from '../../support/builders.js'
+import { chainOnto, revokedEvent, type Link } from '../../support/raw-audit-chain.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 
 const baseUrl = pgUrlOrSkip()
@@ -22,32 +22,6 @@ const REFUSED = 'audit events append to the last event only'
 /** PostgreSQL's code for `insufficient_privilege`, which 0001 and 0008 raise too. */
 const INSUFFICIENT_PRIVILEGE = '42501'
 
-interface Link {
-  seq: number
-  hash: string
-}
-
-/** Correctly hashed events chained onto `last`, as an operator's SQL client would write them. */
-function chainOnto(last: Link, n: number): AuditEvent[] {
-  const events: AuditEvent[] = []
-  for (let i = 0; i < n; i++) {
-    const unhashed = {
-      seq: last.seq + 1,
-      id: uniqueId('evt-raw'),
-      at: T0,
-      type: 'grant.revoked' as const,
-      actor: 'system:raw',
-      requestId: null,
-      grantId: null,
-      data: {},
-      prevHash: last.hash,
-    }
-    const event = { ...unhashed, hash: hashAuditEvent(unhashed) }
-    events.push(event)
-    last = event
-  }
-  return events
-}
 
 type Row = Pick<AuditEvent, 'seq' | 'id' | 'at' | 'prevHash' | 'hash'>
 
@@ -134,7 +108,7 @@ describe.skipIf(baseUrl === null)('audit chain guard per statement (PostgreSQL, 
   })
 
   it('refuses a gap, a wrong prev_hash and a row before the head, by INSERT and by COPY', async () => {
-    await store.audit.appendMany([1, 2, 3].map(() => revoked()))
+    await store.audit.appendMany([1, 2, 3].map(() => revokedEvent()))
     const end = await last()
     const [next, after] = chainOnto(end, 2) as [AuditEvent, AuditEvent]
     const forged: Row[][] = [
@@ -220,8 +194,8 @@ describe.skipIf(baseUrl === null)('audit chain guard per statement (PostgreSQL, 
     await client.query(moveHeadSql(d))
     await client.query('commit')
     // The store's own appends (one multi-row INSERT a transaction) continue the chain.
-    await store.transaction((tx) => tx.audit.appendMany(Array.from({ length: 1_200 }, () => revoked())))
-    await store.audit.append(revoked())
+    await store.transaction((tx) => tx.audit.appendMany(Array.from({ length: 1_200 }, () => revokedEvent())))
+    await store.audit.append(revokedEvent())
     await expectWholeChain()
   })
 
@@ -275,22 +249,10 @@ describe.skipIf(baseUrl === null)('audit chain guard per statement (PostgreSQL, 
         `select proname from pg_proc where proname in ('hourglass_audit_append_on_head', 'hourglass_audit_extend_chain')`,
       )
       expect(rows).toEqual([{ proname: 'hourglass_audit_extend_chain' }])
-      await store.audit.append(revoked())
+      await store.audit.append(revokedEvent())
       await expectWholeChain()
     } finally {
       await db.destroy()
     }
   })
 })
-
-function revoked() {
-  return {
-    id: uniqueId('evt'),
-    at: T0,
-    type: 'grant.revoked' as const,
-    actor: 'system:worker',
-    requestId: null,
-    grantId: uniqueId('grt'),
-    data: { attempts: 1, reason: 'expired' },
-  }
-}

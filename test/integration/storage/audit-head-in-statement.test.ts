@@ -7,13 +7,13 @@
 import { Kysely, Migrator } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GENESIS_HASH, hashAuditEvent, verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
+import { GENESIS_HASH, verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect } from '../../../src/storage/kysely/dialect.js'
 import { migrateToLatest, openStore } from '../../../src/storage/kysely/open-store.js'
 import { StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
 import type { Store } from '../../../src/storage/store.js'
-import { T0, uniqueId } from '../../support/builders.js'
+import { chainOnto, revokedEvent, type Link } from '../../support/raw-audit-chain.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 
 const baseUrl = pgUrlOrSkip()
@@ -21,31 +21,6 @@ const EVENTS_REFUSED = 'audit events append to the last event only'
 const HEAD_REFUSED = 'audit_head only advances to the newest event'
 const INSUFFICIENT_PRIVILEGE = '42501'
 
-interface Link {
-  seq: number
-  hash: string
-}
-
-function chainOnto(last: Link, n: number): AuditEvent[] {
-  const events: AuditEvent[] = []
-  for (let i = 0; i < n; i++) {
-    const unhashed = {
-      seq: last.seq + 1,
-      id: uniqueId('evt-raw'),
-      at: T0,
-      type: 'grant.revoked' as const,
-      actor: 'system:raw',
-      requestId: null,
-      grantId: null,
-      data: {},
-      prevHash: last.hash,
-    }
-    const event = { ...unhashed, hash: hashAuditEvent(unhashed) }
-    events.push(event)
-    last = event
-  }
-  return events
-}
 
 type Row = Pick<AuditEvent, 'seq' | 'id' | 'at' | 'prevHash' | 'hash'>
 
@@ -107,8 +82,8 @@ describe.skipIf(baseUrl === null)('audit head moved in the appending statement (
     // A forged first run (wrong genesis link) with the head moved beside it.
     const [first] = chainOnto({ seq: 0, hash: 'a'.repeat(64) }, 1) as [AuditEvent]
     await expectRefused(appendAndMoveSql([first], first, 0), EVENTS_REFUSED)
-    await store.audit.append(revoked())
-    await store.transaction((tx) => tx.audit.appendMany([revoked(), revoked(), revoked()]))
+    await store.audit.append(revokedEvent())
+    await store.transaction((tx) => tx.audit.appendMany([revokedEvent(), revokedEvent(), revokedEvent()]))
     expect((await head()).seq).toBe(4)
     await expectWholeChain()
   })
@@ -157,22 +132,10 @@ describe.skipIf(baseUrl === null)('audit head moved in the appending statement (
       await migrateToLatest(db, 'postgres')
       expect(await timing()).toEqual([{ before: false }])
       await client.query(appendAndMoveSql([next], next, from.seq))
-      await store.audit.append(revoked())
+      await store.audit.append(revokedEvent())
       await expectWholeChain()
     } finally {
       await db.destroy()
     }
   })
 })
-
-function revoked() {
-  return {
-    id: uniqueId('evt'),
-    at: T0,
-    type: 'grant.revoked' as const,
-    actor: 'system:worker',
-    requestId: null,
-    grantId: uniqueId('grt'),
-    data: { attempts: 1, reason: 'expired' },
-  }
-}
