@@ -11,19 +11,23 @@ export type { DatabaseOptions } from './dialect.js'
 const MIGRATION_TABLE = 'hourglass_migrations'
 const MIGRATION_LOCK_TABLE = 'hourglass_migrations_lock'
 
+/** Our migrations on `db`, with the tables they keep their state in (to move to a given one). */
+export function migratorFor(db: Kysely<Database>, engine: Engine): Migrator {
+  return new Migrator({
+    db,
+    provider: new StaticMigrationProvider(engine),
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  })
+}
+
 /**
  * Brings the schema to the newest migration. Safe to run from several processes at once: Kysely
  * holds its migration lock (an advisory lock on PostgreSQL, the write lock on SQLite).
  * Returns the names of the migrations it applied.
  */
 export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: new StaticMigrationProvider(engine),
-    migrationTableName: MIGRATION_TABLE,
-    migrationLockTableName: MIGRATION_LOCK_TABLE,
-  })
-  const { error, results = [] } = await migrator.migrateToLatest()
+  const { error, results = [] } = await migratorFor(db, engine).migrateToLatest()
   if (error !== undefined) {
     throw error instanceof Error ? error : new Error('migration failed', { cause: error })
   }

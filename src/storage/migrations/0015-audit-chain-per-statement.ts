@@ -1,7 +1,6 @@
-import { sql, type Kysely } from 'kysely'
-import type { Engine } from '../kysely/database.js'
 import { POSTGRES_APPEND_ON_LAST_0008 } from './0008-audit-last-event.js'
 import type { EngineMigration } from './index.js'
+import { postgresStatements } from './postgres-statements.js'
 
 /*
  * On PostgreSQL the event guard checks each INSERT's rows once, after the statement, instead of
@@ -82,13 +81,4 @@ const POSTGRES_DOWN = [
    for each row execute function hourglass_audit_append_on_head()`,
 ]
 
-export const auditChainPerStatement: EngineMigration = {
-  async up(db: Kysely<unknown>, engine: Engine) {
-    if (engine !== 'postgres') return
-    for (const statement of POSTGRES_UP) await sql.raw(statement).execute(db)
-  },
-  async down(db: Kysely<unknown>, engine: Engine) {
-    if (engine !== 'postgres') return
-    for (const statement of POSTGRES_DOWN) await sql.raw(statement).execute(db)
-  },
-}
+export const auditChainPerStatement: EngineMigration = postgresStatements(POSTGRES_UP, POSTGRES_DOWN)

@@ -1,9 +1,8 @@
-import { sql, type Kysely } from 'kysely'
 import { GENESIS_HASH } from '../../domain/audit-event.js'
-import type { Engine } from '../kysely/database.js'
 import { POSTGRES_HEAD_ADVANCE_0008 } from './0008-audit-last-event.js'
 import { POSTGRES_EXTEND_CHAIN_0015 } from './0015-audit-chain-per-statement.js'
 import type { EngineMigration } from './index.js'
+import { postgresStatements } from './postgres-statements.js'
 
 /*
  * On PostgreSQL the audit head may move in the statement that appends the events it moves to (a
@@ -63,13 +62,4 @@ const POSTGRES_DOWN = [
   POSTGRES_EXTEND_CHAIN_0015,
 ]
 
-export const auditHeadInStatement: EngineMigration = {
-  async up(db: Kysely<unknown>, engine: Engine) {
-    if (engine !== 'postgres') return
-    for (const statement of POSTGRES_UP) await sql.raw(statement).execute(db)
-  },
-  async down(db: Kysely<unknown>, engine: Engine) {
-    if (engine !== 'postgres') return
-    for (const statement of POSTGRES_DOWN) await sql.raw(statement).execute(db)
-  },
-}
+export const auditHeadInStatement: EngineMigration = postgresStatements(POSTGRES_UP, POSTGRES_DOWN)

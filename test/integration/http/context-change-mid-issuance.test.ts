@@ -1,22 +1,14 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { reloadPolicy } from '../../../src/app/reload-policy.js'
 import { syncCatalog } from '../../../src/app/sync-catalog.js'
-import { PACKAGE_ROOT } from '../../../src/config/load.js'
 import { issueByWorker } from '../../support/issue-by-worker.js'
+import { policyDirCopy, sampleCatalogWithTier } from '../../support/context-changes.js'
 import { worldPerTest } from '../../support/engine-worlds.js'
 import { pgUrlOrSkip } from '../../support/services.js'
 
 const base = pgUrlOrSkip()
 const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
-const FREEZE =
-  '@id("freeze-orders-read")\n@description("orders-read is frozen")\n' +
-  'forbid (principal, action == Hourglass::Action::"activate", resource)\n' +
-  'when { resource.entitlement.risk == "low" };\n'
 
 /*
  * A context change (I7) re-decides the grants in force. A grant whose target is being called
@@ -48,10 +40,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     it('a re-tier at catalog sync ends the grant being issued', async () => {
       await each.start()
-      const catalog = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'samples', 'catalog.json'), 'utf8')) as {
-        entitlements: Array<{ id: string; riskTier: string }>
-      }
-      for (const e of catalog.entitlements) if (e.id === 'orders-read') e.riskTier = 'high'
+      const catalog = sampleCatalogWithTier('orders-read', 'high')
       const grantId = await issuedAcross(() =>
         syncCatalog(each.world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' }),
       )
@@ -59,12 +48,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     })
 
     it('a policy reload that forbids ends the grant being issued', async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'hourglass-policies-'))
-      each.onCleanup(() => rm(dir, { recursive: true, force: true }))
-      await cp(path.join(PACKAGE_ROOT, 'policies'), dir, { recursive: true })
-      await each.start({ policyDir: dir })
+      const policies = await policyDirCopy()
+      each.onCleanup(policies.remove)
+      await each.start({ policyDir: policies.dir })
       const grantId = await issuedAcross(async () => {
-        await writeFile(path.join(dir, 'freeze.cedar'), FREEZE)
+        await policies.freeze()
         const reloaded = await reloadPolicy(each.world.runtime.deps, 'admin')
         expect(reloaded.recheck).toMatchObject({ checked: 1, revoked: [expect.any(String)] })
       })

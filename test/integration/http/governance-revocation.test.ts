@@ -1,11 +1,7 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { syncCatalog } from '../../../src/app/sync-catalog.js'
-import { PACKAGE_ROOT } from '../../../src/config/load.js'
+import { policyDirCopy, sampleCatalogWithTier } from '../../support/context-changes.js'
 import { startTestWorld, type TestWorld } from '../../support/test-runtime.js'
 
 let world: TestWorld
@@ -234,10 +230,9 @@ describe('NHI ownership', () => {
 
 describe('context change: policy and catalog', () => {
   it('a policy reload that forbids revokes the active grants it no longer permits', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hourglass-policies-'))
-    cleanups.push(() => rm(dir, { recursive: true, force: true }))
-    await cp(path.join(PACKAGE_ROOT, 'policies'), dir, { recursive: true })
-    world = await startTestWorld({ config: { policyDir: dir } })
+    const policies = await policyDirCopy()
+    cleanups.push(policies.remove)
+    world = await startTestWorld({ config: { policyDir: policies.dir } })
     const read = await activeGrant('alice')
     const w = await world
       .as('alice')
@@ -249,12 +244,7 @@ describe('context change: policy and catalog', () => {
     const write = (await world.runtime.deps.store.grants.list({ requestId: w.body.request.id }))[0]!
       .id
 
-    await writeFile(
-      path.join(dir, 'freeze.cedar'),
-      '@id("freeze-orders-read")\n@description("orders-read is frozen")\n' +
-        'forbid (principal, action == Hourglass::Action::"activate", resource)\n' +
-        'when { resource.entitlement.risk == "low" };\n',
-    )
+    await policies.freeze()
     const reloaded = await world.as('admin').post('/v1/policy/reload')
     expect(reloaded.body).toMatchObject({ changed: true, recheck: { checked: 2, revoked: [read] } })
     expect(await grant(read)).toMatchObject({ state: 'revoked', revokeReason: 'context_change' })
@@ -272,12 +262,7 @@ describe('context change: policy and catalog', () => {
     world = await startTestWorld()
     const noTicket = await activeGrant('alice')
     const withTicket = await activeGrant('alice', { ticketRef: 'OPS-5', duration: '30m' })
-    const catalog = JSON.parse(
-      readFileSync(path.join(PACKAGE_ROOT, 'samples', 'catalog.json'), 'utf8'),
-    ) as {
-      entitlements: Array<{ id: string; riskTier: string }>
-    }
-    for (const e of catalog.entitlements) if (e.id === 'orders-read') e.riskTier = 'high'
+    const catalog = sampleCatalogWithTier('orders-read', 'high')
     await syncCatalog(world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' })
     expect(await grant(noTicket)).toMatchObject({
       state: 'revoked',

@@ -1,24 +1,16 @@
 import { AsyncResource } from 'node:async_hooks'
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runDueWork } from '../../../src/app/reconcile-grants.js'
 import { reloadPolicy } from '../../../src/app/reload-policy.js'
 import { syncCatalog } from '../../../src/app/sync-catalog.js'
-import { PACKAGE_ROOT } from '../../../src/config/load.js'
 import type { DecisionInput } from '../../../src/policy/policy-engine.js'
+import { policyDirCopy, sampleCatalogWithTier } from '../../support/context-changes.js'
 import { worldPerTest } from '../../support/engine-worlds.js'
 import { pgUrlOrSkip } from '../../support/services.js'
 
 const base = pgUrlOrSkip()
 const ASK = { entitlementId: 'orders-read', justification: 'Read order history for OPS-7', duration: '1h' }
-const FREEZE =
-  '@id("freeze-orders-read")\n@description("orders-read is frozen")\n' +
-  'forbid (principal, action == Hourglass::Action::"activate", resource)\n' +
-  'when { resource.entitlement.risk == "low" };\n'
 /** How long the submission gives the change to finish before it goes on to commit. */
 const CHANGE_WINDOW_MS = 500
 
@@ -76,10 +68,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     it('a re-tier committed meanwhile re-decides the grant', async () => {
       await each.start()
-      const catalog = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'samples', 'catalog.json'), 'utf8')) as {
-        entitlements: Array<{ id: string; riskTier: string }>
-      }
-      for (const e of catalog.entitlements) if (e.id === 'orders-read') e.riskTier = 'high'
+      const catalog = sampleCatalogWithTier('orders-read', 'high')
       const changed = changeAtIssuanceDecision(() =>
         syncCatalog(each.world.runtime.deps, catalog, { PUBLIC_URL: 'http://127.0.0.1:7300' }),
       )
@@ -90,12 +79,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     })
 
     it('a policy reload meanwhile re-decides the grant', async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'hourglass-policies-'))
-      each.onCleanup(() => rm(dir, { recursive: true, force: true }))
-      await cp(path.join(PACKAGE_ROOT, 'policies'), dir, { recursive: true })
-      await each.start({ policyDir: dir })
+      const policies = await policyDirCopy()
+      each.onCleanup(policies.remove)
+      await each.start({ policyDir: policies.dir })
       const changed = changeAtIssuanceDecision(async () => {
-        await writeFile(path.join(dir, 'freeze.cedar'), FREEZE)
+        await policies.freeze()
         return reloadPolicy(each.world.runtime.deps, 'admin')
       })
       const r = await each.world.as('alice').post('/v1/requests', ASK)

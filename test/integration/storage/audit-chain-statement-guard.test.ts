@@ -5,14 +5,13 @@
  * any path rows can take (multi-row INSERT, INSERT … SELECT, COPY), with 0008's message and
  * errcode, and accept what honest writers do: one statement or several in one transaction.
  */
-import { Kysely, Migrator } from 'kysely'
+import { Kysely} from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect } from '../../../src/storage/kysely/dialect.js'
-import { migrateToLatest, openStore } from '../../../src/storage/kysely/open-store.js'
-import { StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
+import { migrateToLatest, migratorFor, openStore } from '../../../src/storage/kysely/open-store.js'
 import type { Store } from '../../../src/storage/store.js'
 import { chainOnto, revokedEvent, type Link } from '../../support/raw-audit-chain.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
@@ -222,12 +221,7 @@ describe.skipIf(baseUrl === null)('audit chain guard per statement (PostgreSQL, 
 
   it('down to 0014 puts back the row trigger, which still guards; up again the statement one', async () => {
     const db = new Kysely<Database>({ dialect: createDialect({ databaseUrl: database.url, poolSize: 1 }).dialect })
-    const migrator = new Migrator({
-      db,
-      provider: new StaticMigrationProvider('postgres'),
-      migrationTableName: 'hourglass_migrations',
-      migrationLockTableName: 'hourglass_migrations_lock',
-    })
+    const migrator = migratorFor(db, 'postgres')
     try {
       expect((await migrator.migrateTo('0014-grant-share-buckets')).error).toBeUndefined()
       const names = async () =>

@@ -4,14 +4,13 @@
  * anywhere but forward to the newest event, and a forged run with the head moved beside it, with
  * their messages and errcode; and accept the store's appends from an empty chain on.
  */
-import { Kysely, Migrator } from 'kysely'
+import { Kysely} from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GENESIS_HASH, verifyAuditChain, type AuditEvent } from '../../../src/domain/audit-event.js'
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect } from '../../../src/storage/kysely/dialect.js'
-import { migrateToLatest, openStore } from '../../../src/storage/kysely/open-store.js'
-import { StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
+import { migrateToLatest, migratorFor, openStore } from '../../../src/storage/kysely/open-store.js'
 import type { Store } from '../../../src/storage/store.js'
 import { chainOnto, revokedEvent, type Link } from '../../support/raw-audit-chain.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
@@ -116,12 +115,7 @@ describe.skipIf(baseUrl === null)('audit head moved in the appending statement (
       ).rows
     expect(await timing()).toEqual([{ before: false }])
     const db = new Kysely<Database>({ dialect: createDialect({ databaseUrl: database.url, poolSize: 1 }).dialect })
-    const migrator = new Migrator({
-      db,
-      provider: new StaticMigrationProvider('postgres'),
-      migrationTableName: 'hourglass_migrations',
-      migrationLockTableName: 'hourglass_migrations_lock',
-    })
+    const migrator = migratorFor(db, 'postgres')
     try {
       expect((await migrator.migrateTo('0017-redundant-request-indexes')).error).toBeUndefined()
       expect(await timing()).toEqual([{ before: true }])

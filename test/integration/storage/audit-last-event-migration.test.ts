@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Kysely, Migrator, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   GENESIS_HASH,
@@ -16,8 +16,7 @@ import {
 } from '../../../src/domain/audit-event.js'
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect, type DatabaseOptions } from '../../../src/storage/kysely/dialect.js'
-import { openStore } from '../../../src/storage/kysely/open-store.js'
-import { StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
+import { migratorFor, openStore } from '../../../src/storage/kysely/open-store.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 
 const baseUrl = pgUrlOrSkip()
@@ -54,12 +53,7 @@ describe.each(engines)('audit chain across migration 0008 on %s', (engine) => {
       options = { databaseUrl: database.url, poolSize: 2 }
     }
     const db = new Kysely<Database>({ dialect: createDialect(options).dialect })
-    const migrator = new Migrator({
-      db,
-      provider: new StaticMigrationProvider(engine),
-      migrationTableName: 'hourglass_migrations',
-      migrationLockTableName: 'hourglass_migrations_lock',
-    })
+    const migrator = migratorFor(db, engine)
     try {
       expect((await migrator.migrateTo('0007-report-indexes')).error).toBeUndefined()
       // The 0001 guards: one event on the head row at a time.

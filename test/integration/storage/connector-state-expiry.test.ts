@@ -5,14 +5,13 @@
  * transaction rewrites while the DELETE runs (SQLite runs one writer at a time: nothing can
  * change between the DELETE choosing a row and deleting it).
  */
-import { Kysely, Migrator, sql, type CompiledQuery } from 'kysely'
+import { Kysely, sql, type CompiledQuery } from 'kysely'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect, type DatabaseOptions } from '../../../src/storage/kysely/dialect.js'
 import { connectorStateRepository } from '../../../src/storage/kysely/connector-state-repository.js'
-import { migrateToLatest, openStore } from '../../../src/storage/kysely/open-store.js'
-import { StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
+import { migrateToLatest, migratorFor, openStore } from '../../../src/storage/kysely/open-store.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 
 const baseUrl = pgUrlOrSkip()
@@ -50,12 +49,7 @@ async function database(
 describe.each(engines)('migration 0016 on %s', (engine) => {
   it('backfills exp of jwt targets’ expiry records from their keys, and nothing else', async () => {
     const db = await database(engine)
-    const migrator = new Migrator({
-      db,
-      provider: new StaticMigrationProvider(engine),
-      migrationTableName: 'hourglass_migrations',
-      migrationLockTableName: 'hourglass_migrations_lock',
-    })
+    const migrator = migratorFor(db, engine)
     expect((await migrator.migrateTo('0015-audit-chain-per-statement')).error).toBeUndefined()
     const target = (id: string, kind: string) => ({
       id,

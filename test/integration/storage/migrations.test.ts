@@ -1,9 +1,9 @@
-import { Kysely, Migrator, NO_MIGRATIONS, sql } from 'kysely'
+import { Kysely, NO_MIGRATIONS, sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect, type DatabaseOptions } from '../../../src/storage/kysely/dialect.js'
-import { migrateToLatest } from '../../../src/storage/kysely/open-store.js'
-import { MIGRATIONS, StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
+import { migrateToLatest, migratorFor } from '../../../src/storage/kysely/open-store.js'
+import { MIGRATIONS } from '../../../src/storage/migrations/index.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
 
 const baseUrl = pgUrlOrSkip()
@@ -40,12 +40,7 @@ describe.each(engines)('migrations on %s', (engine) => {
   it('roll all the way down and up again', async () => {
     const { db } = await openRaw(engine)
     await migrateToLatest(db, engine)
-    const migrator = new Migrator({
-      db,
-      provider: new StaticMigrationProvider(engine),
-      migrationTableName: 'hourglass_migrations',
-      migrationLockTableName: 'hourglass_migrations_lock',
-    })
+    const migrator = migratorFor(db, engine)
     const down = await migrator.migrateTo(NO_MIGRATIONS)
     expect(down.error).toBeUndefined()
     await expect(sql`select count(*) from grants`.execute(db)).rejects.toThrow()

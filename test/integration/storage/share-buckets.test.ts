@@ -5,7 +5,7 @@
  * (`listExpiringBefore` with its buckets) reads the partial index in order, without a sort.
  */
 import path from 'node:path'
-import { Kysely, Migrator, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { RevocationShare } from '../../../src/domain/revocation-share.js'
@@ -15,7 +15,7 @@ import { timeOrderedIdSource } from '../../../src/security/time-ordered-id-sourc
 import type { Database } from '../../../src/storage/kysely/database.js'
 import { createDialect, type DatabaseOptions } from '../../../src/storage/kysely/dialect.js'
 import { grantRepository } from '../../../src/storage/kysely/grant-repository.js'
-import { StaticMigrationProvider } from '../../../src/storage/migrations/index.js'
+import { migratorFor } from '../../../src/storage/kysely/open-store.js'
 import { bulkSeedActiveGrants, seedActiveGrants } from '../../../bench/support/seed-grants.js'
 import { BOTH_ENGINES, worldOn } from '../../support/engine-worlds.js'
 import { freshPgDatabase, pgUrlOrSkip } from '../../support/services.js'
@@ -56,12 +56,7 @@ describe.each(engines)('share buckets on %s', (engine) => {
   it('the backfill of migration 0014 writes shareBucketOf(id) into rows written before it', async () => {
     const options = await databaseFor(engine)
     const db = kysely(options)
-    const migrator = new Migrator({
-      db,
-      provider: new StaticMigrationProvider(engine),
-      migrationTableName: 'hourglass_migrations',
-      migrationLockTableName: 'hourglass_migrations_lock',
-    })
+    const migrator = migratorFor(db, engine)
     expect((await migrator.migrateTo('0012-lifecycle-nodes')).error).toBeUndefined()
     const ids = sampleIds()
     // Grant rows alone, without the requests and identities they refer to: only the id matters.
