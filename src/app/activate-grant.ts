@@ -141,8 +141,8 @@ export async function readRecheckInputs(
   const request = within?.request ?? (await requireRequest(store, grant.requestId))
   // Read for an issue in store, the identities are held until its transaction commits: a
   // suspension committed meanwhile would end the identity's grants without seeing this one (T40).
-  // (The catalog, for the same reason, by the transaction: `holdCatalog`.)
-  // (SQLite's early decision reads the committed state this way too; getHeld is get there.)
+  // The catalog is held by the transaction itself (`holdCatalog`). On SQLite getHeld is get: its
+  // early decision reads the committed state this way too.
   const identity = (id: string) => requireIdentity(store, id, within !== null)
   const requester = await identity(request.requesterId)
   // Usually the same person: one read then (identities are not written in between).

@@ -454,16 +454,6 @@ export interface Repositories {
   lifecycleNodes: LifecycleNodeRepository
 }
 
-/**
- * Port to persistence. Reads may use the repositories directly; every state change runs in
- * `transaction`, which commits everything (including its audit events) or nothing.
- *
- * @example
- * await store.transaction(async (tx) => {
- *   if (!(await tx.requests.update(next, current.version))) throw conflict()
- *   await tx.audit.append({ type: 'request.cancelled', actor, requestId: next.id, data: {}, id, at })
- * })
- */
 export interface TransactionOptions {
   /**
    * The catalog as this transaction reads it stays in force until it ends: a catalog change
@@ -474,6 +464,16 @@ export interface TransactionOptions {
   holdCatalog?: boolean
 }
 
+/**
+ * Port to persistence. Reads may use the repositories directly; every state change runs in
+ * `transaction`, which commits everything (including its audit events) or nothing.
+ *
+ * @example
+ * await store.transaction(async (tx) => {
+ *   if (!(await tx.requests.update(next, current.version))) throw conflict()
+ *   await tx.audit.append({ type: 'request.cancelled', actor, requestId: next.id, data: {}, id, at })
+ * })
+ */
 export interface Store extends Repositories {
   readonly engine: 'sqlite' | 'postgres'
   transaction<T>(fn: (tx: Repositories) => Promise<T>, options?: TransactionOptions): Promise<T>

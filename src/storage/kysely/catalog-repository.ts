@@ -1,9 +1,9 @@
-import type { Entitlement, Target } from '../../domain/catalog.js'
 import { CompiledQuery } from 'kysely'
+import type { Entitlement, Target } from '../../domain/catalog.js'
 import type { CatalogRepository } from '../store.js'
 import { fromJson, fromMs, toJson, toMs } from './codec.js'
 import type { Scope } from './scope.js'
-import type { EntitlementRow, Executor, TargetRow } from './database.js'
+import type { EntitlementRow, TargetRow } from './database.js'
 import { LOCK_CATALOG_FOR_CHANGE } from './catalog-lock.js'
 import { PreparedStatement } from './prepared-statement.js'
 import { readCached } from './row-cache.js'
@@ -17,8 +17,8 @@ const GET_ENTITLEMENT = new PreparedStatement<{ id: string }>((db, a) =>
 )
 
 // The entitlement's columns as they are, its target's under `t_` names: one round trip for both.
-function entitlementWithTarget(db: Executor, id: string) {
-  return db
+const GET_ENTITLEMENT_WITH_TARGET = new PreparedStatement<{ id: string }>((db, a) =>
+  db
     .selectFrom('entitlements as e')
     .leftJoin('targets as t', 't.id', 'e.target_id')
     .selectAll('e')
@@ -31,10 +31,8 @@ function entitlementWithTarget(db: Executor, id: string) {
       't.created_at as t_created_at',
       't.updated_at as t_updated_at',
     ])
-    .where('e.id', '=', id)
-}
-
-const GET_ENTITLEMENT_WITH_TARGET = new PreparedStatement<{ id: string }>((db, a) => entitlementWithTarget(db, a.id))
+    .where('e.id', '=', a.id),
+)
 
 type EntitlementWithTargetRow = EntitlementRow & {
   t_id: string | null

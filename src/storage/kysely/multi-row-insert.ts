@@ -76,7 +76,7 @@ export class MultiRowInsert<T extends keyof Database> {
   async execute(scope: Scope, rows: ReadonlyArray<Database[T]>): Promise<void> {
     if (rows.length === 0) return
     if (scope.engine === 'postgres' && !scope.direct) {
-      await scope.db.executeQuery(CompiledQuery.raw(this.#unnestSql(), this.postgresArrays(rows)))
+      await scope.db.executeQuery(CompiledQuery.raw(this.postgresSql(), this.postgresArrays(rows)))
       return
     }
     let at = 0
@@ -93,14 +93,6 @@ export class MultiRowInsert<T extends keyof Database> {
     }
   }
 
-  /**
-   * PostgreSQL: the INSERT as a text fixed for this table (the rows travel as `$1`… `$n`, one array
-   * per column: `postgresArrays`), for a statement that embeds it (a data-modifying WITH).
-   */
-  postgresSql(): string {
-    return this.#unnestSql()
-  }
-
   /** How many parameters `postgresSql` takes (one per column). */
   get columnCount(): number {
     return this.#columns.length
@@ -111,7 +103,11 @@ export class MultiRowInsert<T extends keyof Database> {
     return this.#columns.map((c) => rows.map((r) => (r as unknown as Record<string, unknown>)[c] ?? null))
   }
 
-  #unnestSql(): string {
+  /**
+   * PostgreSQL: the INSERT as a text fixed for this table (the rows travel as `$1`… `$n`, one array
+   * per column: `postgresArrays`), for a statement that embeds it (a data-modifying WITH).
+   */
+  postgresSql(): string {
     if (this.#unnest !== undefined) return this.#unnest
     const quoted = (c: string) => `"${c}"`
     const columns = this.#columns.map(quoted).join(', ')
